@@ -1,0 +1,334 @@
+"""Links every task to its bodies, instruments, themes, target groups, targets and deadline, each with its basis.
+
+Three kinds of basis, never mixed up (docs/modelling.md):
+- *stated*: the words are in the task's own text and are quoted (a vocabulary label, "X牵头", "鼓励X…");
+- *rule-derived*: a named rule in ``graph/rules/`` (or a hierarchy / pattern rule) produced it, and says which;
+- *curated*: a curator wrote it in ``graph/curated/``, with a note.
+Curators can also reject an automatic link; the rejection is kept, the link is not made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from .namespaces import QHFIN, RULE
+
+DIRECTIVE_VERBS = ("鼓励和支持", "引导支持", "动员鼓励", "鼓励", "支持", "引导", "推动", "督促", "指导", "发挥", "帮助", "要求")
+DIRECTIVE_GAP = re.compile(r"^[^，。；、：“”]{0,8}$")  # "鼓励符合条件的" + 农商行: a few words may stand between
+LIST_JOINERS = ("、", "和", "及", "与")
+ROLE_STRENGTH = [QHFIN.Lead, QHFIN.PerDuty, QHFIN.Addressee, QHFIN.Cooperating, QHFIN.Mentioned]
+
+RULE_HIERARCHY = RULE["R-THEME-HIERARCHY"]
+RULE_INSTRUMENT_HIERARCHY = RULE["R-INSTRUMENT-HIERARCHY"]
+RULE_INSTRUMENT_THEME = RULE["R-INSTRUMENT-THEME"]
+RULE_GROUP_THEME = RULE["R-GROUP-THEME"]
+RULE_LEAD_PATTERN = RULE["P-LEAD"]
+RULE_COOPERATING_PATTERN = RULE["P-COOPERATING"]
+RULE_PER_DUTY_PATTERN = RULE["P-PER-DUTY"]
+RULE_ADDRESSEE_PATTERN = RULE["P-ADDRESSEE"]
+RULE_MENTION = RULE["P-MENTION"]
+RULE_INHERIT = RULE["R-INHERIT-PARENT"]
+
+
+@dataclass(frozen=True)
+class TaskText:
+    """What annotation needs of a task: its IRI, text, where each character came from, and where it sits."""
+
+    iri: URIRef
+    text: str
+    offsets: tuple[int, ...]
+    units: frozenset[URIRef]  # every document unit above the task
+    parent: URIRef | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    task: URIRef
+    prop: URIRef
+    obj: URIRef
+    basis: URIRef
+    evidence: str | None = None
+    offset: int | None = None
+    via: URIRef | None = None
+    rule: URIRef | None = None
+    role: URIRef | None = None
+    order: int | None = None
+    notes: tuple[Literal, ...] = ()
+
+    @property
+    def key(self) -> tuple[URIRef, URIRef, URIRef | None]:
+        return (self.prop, self.obj, self.role)
+
+
+@dataclass(frozen=True)
+class Match:
+    concept: URIRef
+    start: int
+    end: int
+    label: str
+
+
+class Matcher:
+    """Finds a scheme's concepts in a text by their Chinese labels, longest match first."""
+
+    def __init__(self, graph: Graph, classes: Iterable[URIRef]) -> None:
+        concepts = {s for cls in classes for s in graph.subjects(RDF.type, cls)}
+        labels: dict[str, URIRef] = {}
+        self.exclusions: dict[URIRef, list[str]] = {}
+        for concept in sorted(concepts):
+            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+                for label in graph.objects(concept, prop):
+                    if isinstance(label, Literal) and label.language == "zh" and str(label).strip():
+                        labels.setdefault(str(label), concept)
+            self.exclusions[concept] = [str(x) for x in graph.objects(concept, QHFIN.matchExclusion)]
+        self.labels = sorted(labels.items(), key=lambda item: (-len(item[0]), item[0]))
+        self.concepts = concepts
+
+    def find(self, text: str) -> list[Match]:
+        taken: list[tuple[int, int]] = []
+        found: list[Match] = []
+        for label, concept in self.labels:
+            start = text.find(label)
+            while start >= 0:
+                end = start + len(label)
+                free = all(end <= a or start >= b for a, b in taken)
+                if free and not self._excluded(concept, text, start, end):
+                    taken.append((start, end))
+                    found.append(Match(concept, start, end, label))
+                start = text.find(label, start + 1)
+        return sorted(found, key=lambda m: m.start)
+
+    def _excluded(self, concept: URIRef, text: str, start: int, end: int) -> bool:
+        for phrase in self.exclusions.get(concept, ()):
+            pos = text.find(phrase)
+            while pos >= 0:
+                if pos <= start and end <= pos + len(phrase):
+                    return True
+                pos = text.find(phrase, pos + 1)
+        return False
+
+
+@dataclass
+class Vocabulary:
+    """The hand-written vocabularies and rules, read once per build."""
+
+    graph: Graph
+    themes: Matcher = field(init=False)
+    instruments: Matcher = field(init=False)
+    groups: Matcher = field(init=False)
+    bodies: Matcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        g = self.graph
+        self.themes = Matcher(g, [QHFIN.Theme])
+        self.instruments = Matcher(g, [QHFIN.Instrument])
+        self.groups = Matcher(g, [QHFIN.TargetGroup])
+        self.bodies = Matcher(g, [QHFIN.Body, QHFIN.BodyGroup])
+
+    def ancestors(self, concept: URIRef) -> list[URIRef]:
+        """Broader concepts, nearest first, each once."""
+        seen: list[URIRef] = []
+        frontier = [concept]
+        while frontier:
+            nxt = []
+            for c in frontier:
+                for b in sorted(self.graph.objects(c, SKOS.broader)):
+                    if b not in seen and b != concept:
+                        seen.append(b)
+                        nxt.append(b)
+            frontier = nxt
+        return seen
+
+    def rules(self, cls: URIRef) -> list[URIRef]:
+        def priority(rule: URIRef) -> tuple[int, str]:
+            value = self.graph.value(rule, QHFIN.priority)
+            return (int(value) if value is not None else 1000, str(rule))
+
+        return sorted(self.graph.subjects(RDF.type, cls), key=priority)
+
+
+def _offset(task: TaskText, start: int | None) -> int | None:
+    return task.offsets[start] if start is not None and start < len(task.offsets) else None
+
+
+def _body_lists(text: str, matches: list[Match]) -> list[list[Match]]:
+    """Group body mentions that the text lists together ("青海银行、农商行")."""
+    groups: list[list[Match]] = []
+    for m in matches:
+        if groups and text[groups[-1][-1].end : m.start] in LIST_JOINERS:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def body_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
+    """Bodies the text names, with the role its wording gives them (pattern rules P-*)."""
+    text = task.text
+    links: dict[URIRef, Link] = {}
+    order = 0
+    for group in _body_lists(text, vocab.bodies.find(text)):
+        first, last = group[0], group[-1]
+        after, before = text[last.end :], text[: first.start]
+        listed = text[first.start : last.end]
+        role, evidence, start, rule = QHFIN.Mentioned, listed, first.start, RULE_MENTION
+        if after.startswith("牵头"):
+            role, evidence, rule = QHFIN.Lead, listed + "牵头", RULE_LEAD_PATTERN
+        elif after.startswith("按职责分工负责"):
+            role, evidence, rule = QHFIN.PerDuty, listed + "按职责分工负责", RULE_PER_DUTY_PATTERN
+        elif before.endswith("会同"):
+            role, evidence, start, rule = QHFIN.Cooperating, "会同" + listed, first.start - 2, RULE_COOPERATING_PATTERN
+        elif after.startswith("要"):
+            role, evidence, rule = QHFIN.Addressee, listed + "要", RULE_ADDRESSEE_PATTERN
+        else:
+            for verb in DIRECTIVE_VERBS:
+                pos = before.rfind(verb)
+                if pos >= 0 and DIRECTIVE_GAP.match(before[pos + len(verb) :]):
+                    role, start, rule = QHFIN.Addressee, pos, RULE_ADDRESSEE_PATTERN
+                    evidence = text[pos : last.end]
+                    break
+        for m in group:
+            order += 1
+            candidate = Link(task.iri, QHFIN.responsibleBody, m.concept, QHFIN.Stated, evidence,
+                             _offset(task, start), rule=rule, role=role, order=order)
+            current = links.get(m.concept)
+            if current is None or ROLE_STRENGTH.index(role) < ROLE_STRENGTH.index(current.role):
+                links[m.concept] = candidate if current is None else _replace(candidate, order=current.order)
+    return list(links.values())
+
+
+def _replace(link: Link, **changes: object) -> Link:
+    values = {k: getattr(link, k) for k in link.__dataclass_fields__}
+    values.update(changes)
+    return Link(**values)
+
+
+def concept_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
+    """Instruments, themes and target groups the text names, and what they imply through the hierarchy."""
+    links: list[Link] = []
+    text = task.text
+    for prop, matcher, hierarchy_rule in (
+        (QHFIN.usesInstrument, vocab.instruments, RULE_INSTRUMENT_HIERARCHY),
+        (QHFIN.supportsTheme, vocab.themes, RULE_HIERARCHY),
+        (QHFIN.targetsGroup, vocab.groups, RULE_HIERARCHY),
+    ):
+        for m in matcher.find(text):
+            offset = _offset(task, m.start)
+            links.append(Link(task.iri, prop, m.concept, QHFIN.Stated, m.label, offset))
+            for broader in vocab.ancestors(m.concept):
+                links.append(Link(task.iri, prop, broader, QHFIN.RuleDerived, m.label, offset, m.concept,
+                                  hierarchy_rule))
+            if prop == QHFIN.supportsTheme:
+                continue
+            rule = RULE_INSTRUMENT_THEME if prop == QHFIN.usesInstrument else RULE_GROUP_THEME
+            for theme in sorted(vocab.graph.objects(m.concept, QHFIN.servesTheme)):
+                for t in (theme, *vocab.ancestors(theme)):
+                    links.append(Link(task.iri, QHFIN.supportsTheme, t, QHFIN.RuleDerived, m.label, offset,
+                                      m.concept, rule))
+    return links
+
+
+def _fires(rule: URIRef, task: TaskText, vocab: Vocabulary, present: set[tuple[URIRef, URIRef]]) -> str | None:
+    """The words that make a rule fire for a task, or None. A rule with no trigger always fires (a default)."""
+    g = vocab.graph
+    triggers = 0
+    for prop, link_prop in ((QHFIN.whenInstrument, QHFIN.usesInstrument), (QHFIN.whenTheme, QHFIN.supportsTheme),
+                            (QHFIN.whenBody, QHFIN.responsibleBody)):
+        for value in g.objects(rule, prop):
+            triggers += 1
+            if (link_prop, value) in present:
+                return str(g.value(value, SKOS.prefLabel) or value)
+    for phrase in g.objects(rule, QHFIN.whenPhrase):
+        triggers += 1
+        if str(phrase) in task.text:
+            return str(phrase)
+    for unit in g.objects(rule, QHFIN.whenWithin):
+        triggers += 1
+        if unit in task.units:
+            heading = g.value(rule, QHFIN.evidence) or g.value(unit, QHFIN.heading) or g.value(unit, RDFS.label)
+            return str(heading)
+    return "" if triggers == 0 else None
+
+
+def _evidence_offset(task: TaskText, words: str) -> int | None:
+    pos = task.text.find(words) if words else -1
+    return _offset(task, pos) if pos >= 0 else None
+
+
+def rule_links(task: TaskText, vocab: Vocabulary, links: list[Link]) -> list[Link]:
+    """Scope, mandate and target rules, evaluated against what the task already has."""
+    out: list[Link] = []
+    present = {(link.prop, link.obj) for link in links}
+    for rule in vocab.rules(QHFIN.ScopeRule):
+        words = _fires(rule, task, vocab, present)
+        if words is None:
+            continue
+        for theme in vocab.graph.objects(rule, QHFIN.impliesTheme):
+            for t in (theme, *vocab.ancestors(theme)):
+                out.append(Link(task.iri, QHFIN.supportsTheme, t, QHFIN.RuleDerived, words,
+                                _evidence_offset(task, words), theme if t != theme else None, rule))
+    present |= {(link.prop, link.obj) for link in out}
+    out += _mandate_links(task, vocab, links, present)
+    for rule in vocab.rules(QHFIN.TargetRule):
+        words = _fires(rule, task, vocab, present)
+        if words is None:
+            continue
+        for target in vocab.graph.objects(rule, QHFIN.impliesTarget):
+            out.append(Link(task.iri, QHFIN.contributesTo, target, QHFIN.RuleDerived, words,
+                            _evidence_offset(task, words), rule=rule))
+    return out
+
+
+def _mandate_links(task: TaskText, vocab: Vocabulary, links: list[Link], present: set) -> list[Link]:
+    """The most specific mandate rule that fires gives the lead; every other one a cooperating body."""
+    fired = []
+    for rule in vocab.rules(QHFIN.MandateRule):
+        words = _fires(rule, task, vocab, present)
+        if words is not None:
+            fired.append((rule, words))
+    if not fired:
+        return []
+    stated_lead = any(link.role == QHFIN.Lead for link in links)
+    best = vocab.graph.value(fired[0][0], QHFIN.priority)
+    out = []
+    order = 100  # rule-derived bodies come after the ones the text lists
+    assigned: set[URIRef] = set()
+    for rule, words in fired:
+        is_lead = not stated_lead and vocab.graph.value(rule, QHFIN.priority) == best
+        for body in sorted(vocab.graph.objects(rule, QHFIN.assignsBody)):
+            if body in assigned:
+                continue
+            assigned.add(body)
+            order += 1
+            out.append(Link(task.iri, QHFIN.responsibleBody, body, QHFIN.RuleDerived, words,
+                            _evidence_offset(task, words), rule=rule,
+                            role=QHFIN.Lead if is_lead else QHFIN.Cooperating, order=order))
+    return out
+
+
+def deadline(task: TaskText, vocab: Vocabulary) -> tuple[Literal, Literal | None, URIRef] | None:
+    """The first deadline rule that fires: (wording, year, rule)."""
+    for rule in vocab.rules(QHFIN.DeadlineRule):
+        if _fires(rule, task, vocab, set()) is not None:
+            return (vocab.graph.value(rule, QHFIN.deadline), vocab.graph.value(rule, QHFIN.deadlineYear), rule)
+    return None
+
+
+def dedupe(links: Iterable[Link]) -> list[Link]:
+    """One link per (property, object, role, basis), the first one found; a body keeps one rule-derived role."""
+    seen: dict[tuple, Link] = {}
+    for link in links:
+        seen.setdefault((*link.key, link.basis), link)
+    kept = list(seen.values())
+    stated_bodies = {(lk.obj, lk.role) for lk in kept if lk.prop == QHFIN.responsibleBody and lk.basis != QHFIN.RuleDerived}
+    result = []
+    for link in kept:
+        if link.prop == QHFIN.responsibleBody and link.basis == QHFIN.RuleDerived and (link.obj, link.role) in stated_bodies:
+            continue
+        result.append(link)
+    return result

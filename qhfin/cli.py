@@ -1,0 +1,120 @@
+"""The ``qhfin`` command: each sub-command parses its arguments, calls ``qhfin.*`` and prints.
+
+Exit codes: 0 success (a graph that conforms), 1 violations or refused input, 2 usage or input errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .build import BuildError, build, union
+from .config import Config
+from .source import SourceError, read_source
+from .stats import counts, coverage
+from .store import FORMATS, load, save
+from .validate import exit_code, shapes_graph, validate
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return Config.from_env(root=getattr(args, "root", None))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    config = _config(args)
+    ds = build(config)
+    findings = validate(union(ds), shapes_graph(config.shapes_dir))
+    for f in findings:
+        print(f.line(), file=sys.stderr)
+    code = exit_code(findings)
+    if code:
+        print("构建失败：图谱未通过SHACL校验 / build failed: the graph violates the shapes", file=sys.stderr)
+        return code
+    save(ds, config)
+    print(f"已写入 / written: {config.built_graph} ({len(union(ds))} triples)")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if args.file:
+        data = Graph()
+        for name in args.file:
+            try:
+                data.parse(name, format="trig" if name.endswith(".trig") else None)
+            except Exception as exc:  # any parser error is an input error
+                print(f"{name}: 无法解析 / cannot parse: {exc}", file=sys.stderr)
+                return 2
+        if not any(name.endswith(".trig") for name in args.file):
+            data.parse(config.ontology_file)
+    else:
+        data = union(load(config))
+    findings = validate(data, shapes_graph(config.shapes_dir))
+    for f in findings:
+        print(f.line())
+    violations = sum(f.severity == "Violation" for f in findings)
+    print(f"# {violations} violation(s), {len(findings) - violations} warning(s)/info", file=sys.stderr)
+    return exit_code(findings)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    config = _config(args)
+    graph = union(load(config))
+    result = counts(graph)
+    result["coverage"] = {f"ch{k}": round(v, 4) for k, v in coverage(read_source(config.source_file), graph).items()}
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_dump(args: argparse.Namespace) -> int:
+    config = _config(args)
+    ds: Dataset = load(config)
+    serializer, _suffix, _media = FORMATS[args.format]
+    target = ds if args.format in ("trig", "nquads") else union(ds)
+    data = target.serialize(format=serializer)
+    if args.output:
+        Path(args.output).write_text(data, encoding="utf-8")
+    else:
+        sys.stdout.write(data)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qhfin", description="青海“十四五”金融规划知识图谱 / Qinghai financial plan knowledge graph")
+    p.add_argument("--root", help="项目根目录 / project root (default: the checkout)")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("build", help="构建并校验图谱 / build and validate the graph").set_defaults(func=cmd_build)
+    v = sub.add_parser("validate", help="SHACL校验 / validate against the shapes (exit 0/1/2)")
+    v.add_argument("file", nargs="*", help="要校验的文件（默认为构建结果）/ files to validate (default: the built graph)")
+    v.set_defaults(func=cmd_validate)
+    sub.add_parser("stats", help="统计 / counts and coverage").set_defaults(func=cmd_stats)
+    d = sub.add_parser("dump", help="导出 / dump the graph")
+    d.add_argument("--format", choices=sorted(FORMATS), default="turtle")
+    d.add_argument("--output", "-o")
+    d.set_defaults(func=cmd_dump)
+    _more_commands(sub)
+    return p
+
+
+def _more_commands(sub: argparse._SubParsersAction) -> None:
+    """Commands of the later layers register here (matrix, curation)."""
+    from . import cli_matrix
+
+    cli_matrix.register(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (BuildError, SourceError) as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""``qhfin matrix`` (export) and ``qhfin matrix import`` (all-or-nothing re-import)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .build import union
+from .config import Config
+from .curate import MatrixImportError, import_matrix
+from .matrix import ERAS, LEVELS, Filters, MatrixError, matrix
+from .store import load
+from .writers import WRITERS
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    config = Config.from_env(root=args.root)
+    if args.action == "import":
+        if not args.file:
+            print("用法 / usage: qhfin matrix import FILE.xlsx", file=sys.stderr)
+            return 2
+        try:
+            written, rows = import_matrix(config, Path(args.file))
+        except MatrixImportError as exc:
+            print("导入被拒绝，未作任何修改 / import refused, nothing changed:", file=sys.stderr)
+            for error in exc.errors:
+                print(f"  {error}", file=sys.stderr)
+            return 1
+        except OSError as exc:
+            print(f"无法写入，未作任何修改 / cannot write, nothing changed: {exc}", file=sys.stderr)
+            return 1
+        print(f"已导入 {rows} 行，审定记录 {written} 条 / imported {rows} rows, {written} curation records")
+        return 0
+    fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "md")
+    if fmt not in WRITERS:
+        print(f"未知格式 / unknown format: {fmt} ({', '.join(WRITERS)})", file=sys.stderr)
+        return 2
+    filters = Filters(args.chapter, args.theme, args.body, args.instrument)
+    try:
+        data = WRITERS[fmt](matrix(union(load(config)), filters, args.level, args.era))
+    except MatrixError as exc:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+        return 2
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"已写入 / written: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    m = sub.add_parser("matrix", help="任务分工表 / task-responsibility matrix (export, or: matrix import FILE)")
+    m.add_argument("action", nargs="?", choices=["export", "import"], default="export")
+    m.add_argument("file", nargs="?", help="导入文件 / file to import (xlsx or csv)")
+    m.add_argument("--format", "-f", choices=sorted(WRITERS))
+    m.add_argument("--output", "-o")
+    m.add_argument("--chapter", help="章节，如 4 或 4-1 / chapter or section, e.g. 4 or 4-1")
+    m.add_argument("--theme", help="主题 / theme (name, alias or IRI)")
+    m.add_argument("--body", help="单位 / body")
+    m.add_argument("--instrument", help="政策工具 / instrument")
+    m.add_argument("--level", choices=LEVELS, default="task")
+    m.add_argument("--era", choices=ERAS, default="2021", help="机构名称年代 / body names as of 2021 or after the 2023 reform")
+    m.set_defaults(func=cmd_matrix)

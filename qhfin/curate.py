@@ -1,0 +1,244 @@
+"""Re-import an edited 任务分工表: all of it or nothing.
+
+The spreadsheet's 牵头单位 / 配合单位 columns are compared with what the graph says without earlier imports; the
+differences become curated links and rejections in ``graph/curated/matrix-import.ttl`` — a human-readable file,
+reviewable as a diff. Before anything is written the whole file is checked (unknown tasks or bodies, empty leads),
+then a trial build with the new curation must pass the shapes; only then is the file replaced, atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import load_workbook
+from rdflib import Graph, URIRef
+
+from .build import BuildError, build, union
+from .config import Config
+from .matrix import leaf_tasks
+from .namespaces import ORG, QHFIN
+from .resolve import Resolver
+from .store import save
+from .validate import shapes_graph, validate
+from .writers import SHEET
+
+IMPORT_FILE = "matrix-import.ttl"
+ID_HEADER, LEAD_HEADER, COOP_HEADER = "任务编号", "牵头单位", "配合单位"
+MARK_RE = re.compile(r"（[^（）]*）$")  # "（2023年改革后名称，推导）" added by the export
+MAX_CELL = 2000
+MAX_ROWS = 5000
+NOTE = ('"由任务分工表导入的人工审定。"@zh, "Curated through an imported task-responsibility matrix."@en')
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet} 第{self.row}行 {self.column}列：{self.zh} / sheet {self.sheet}, row {self.row}, column {self.column}: {self.en}"
+
+
+class MatrixImportError(ValueError):
+    """The file is refused as a whole; ``errors`` names every bad row."""
+
+    def __init__(self, errors: list[RowError] | list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
+    """(sheet name, [(row number, {header: text})]) from an xlsx or a csv file."""
+    if path.suffix.lower() == ".csv":
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise MatrixImportError([f"{path.name}: 不是UTF-8编码 / not UTF-8 encoded ({exc.reason})"]) from exc
+        reader = list(csv.reader(io.StringIO(text)))
+        sheet, table = path.name, reader
+    else:
+        try:
+            wb = load_workbook(path, read_only=True, data_only=False)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise MatrixImportError([f"{path.name}: 不是有效的xlsx文件 / not a valid xlsx file ({exc})"]) from exc
+        if SHEET not in wb.sheetnames:
+            raise MatrixImportError([f"{path.name}: 缺少工作表“{SHEET}” / no sheet named “{SHEET}”"])
+        sheet = SHEET
+        table = [["" if v is None else v for v in row] for row in wb[SHEET].iter_rows(values_only=True)]
+    if not table:
+        raise MatrixImportError([f"{sheet}: 空表 / the sheet is empty"])
+    if len(table) > MAX_ROWS:
+        raise MatrixImportError([f"{sheet}: 行数超过{MAX_ROWS} / more than {MAX_ROWS} rows"])
+    header = [str(h).strip() for h in table[0]]
+    missing = [h for h in (ID_HEADER, LEAD_HEADER, COOP_HEADER) if h not in header]
+    if missing:
+        raise MatrixImportError([f"{sheet}: 第1行缺少列 {'、'.join(missing)} / row 1 lacks the columns {', '.join(missing)}"])
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        cells = {h: values[i] if i < len(values) else "" for i, h in enumerate(header)}
+        if all(str(v).strip() == "" for v in cells.values()):
+            continue
+        rows.append((number, cells))
+    return sheet, rows
+
+
+def _names(cell: object) -> list[str]:
+    text = str(cell).strip()
+    return [MARK_RE.sub("", n.strip()) for n in re.split(r"[、，,；;\n]", text) if n.strip()]
+
+
+def _predecessor(graph: Graph, body: URIRef) -> URIRef:
+    """A successor's name (2023 export) stands for the body the plan named."""
+    for event in graph.objects(body, ORG.resultedFrom):
+        original = graph.value(event, ORG.originalOrganization)
+        if original is not None:
+            return original
+    return body
+
+
+def parse_rows(graph: Graph, sheet: str, rows: list[tuple[int, dict[str, object]]]) -> dict[URIRef, tuple[list, list]]:
+    """Every row checked; the desired (leads, cooperating) per task, or an MatrixImportError naming every bad cell."""
+    resolver = Resolver(graph)
+    tasks = {str(graph.value(t, URIRef("http://www.w3.org/2004/02/skos/core#notation"))): t for t in leaf_tasks(graph)}
+    errors: list[RowError] = []
+    desired: dict[URIRef, tuple[list, list]] = {}
+    for number, cells in rows:
+        for header, value in cells.items():
+            text = str(value)
+            if text.startswith("=") and header in (ID_HEADER, LEAD_HEADER, COOP_HEADER):
+                errors.append(RowError(sheet, number, header, "不接受公式", "formulas are not accepted"))
+            if len(text) > MAX_CELL:
+                errors.append(RowError(sheet, number, header, f"单元格超过{MAX_CELL}字", f"cell longer than {MAX_CELL} characters"))
+        task = tasks.get(str(cells.get(ID_HEADER, "")).strip())
+        if task is None:
+            errors.append(RowError(sheet, number, ID_HEADER, f"未知任务编号“{cells.get(ID_HEADER)}”",
+                                   f"unknown task ID “{cells.get(ID_HEADER)}”"))
+            continue
+        if task in desired:
+            errors.append(RowError(sheet, number, ID_HEADER, "任务编号重复", "duplicate task ID"))
+        resolved: list[list[URIRef]] = [[], []]
+        for slot, header in enumerate((LEAD_HEADER, COOP_HEADER)):
+            for name in _names(cells.get(header, "")):
+                try:
+                    resolved[slot].append(_predecessor(graph, resolver.resolve("body", name)))
+                except LookupError:
+                    errors.append(RowError(sheet, number, header, f"未知单位“{name}”", f"unknown body “{name}”"))
+        if not resolved[0]:
+            errors.append(RowError(sheet, number, LEAD_HEADER, "牵头单位不能为空", "the lead unit cannot be empty"))
+        desired[task] = (list(dict.fromkeys(resolved[0])), list(dict.fromkeys(resolved[1])))
+    if errors:
+        raise MatrixImportError(errors)
+    return desired
+
+
+def _roles(graph: Graph, task: URIRef) -> dict[URIRef, set[URIRef]]:
+    found: dict[URIRef, set[URIRef]] = {}
+    for node in graph.objects(task, QHFIN.involvement):
+        found.setdefault(graph.value(node, QHFIN.body), set()).add(graph.value(node, QHFIN.role))
+    return found
+
+
+def records(baseline: Graph, desired: dict[URIRef, tuple[list, list]]) -> list[tuple[URIRef, str, URIRef, URIRef]]:
+    """(task, "add"|"reject", body, role): what turns the baseline into the spreadsheet."""
+    out = []
+    for task, (leads, cooperating) in desired.items():
+        roles = _roles(baseline, task)
+        current_leads = {b for b, r in roles.items() if QHFIN.Lead in r}
+        current_coop = {b for b, r in roles.items() if r & {QHFIN.Cooperating, QHFIN.PerDuty}}
+        for body in leads:
+            if body not in current_leads:
+                out.append((task, "add", body, QHFIN.Lead))
+        for body in sorted(current_leads - set(leads)):
+            out.append((task, "reject", body, QHFIN.Lead))
+        for body in cooperating:
+            if body not in current_coop and body not in leads:
+                out.append((task, "add", body, QHFIN.Cooperating))
+        for body in sorted(current_coop - set(cooperating)):
+            for role in sorted(roles[body] & {QHFIN.Cooperating, QHFIN.PerDuty}):
+                out.append((task, "reject", body, role))
+    return out
+
+
+def render(recs: list[tuple[URIRef, str, URIRef, URIRef]], graph: Graph) -> str:
+    """The curation file, one block per record in plan order: stable text, readable diffs."""
+    lines = [
+        "# 由任务分工表导入的人工审定（qhfin matrix import 生成；可人工编辑）。",
+        "# Curation imported from an edited task-responsibility matrix (written by `qhfin matrix import`; editable).",
+        "PREFIX qhfin: <https://w3id.org/qhfin/ontology#>",
+        "",
+    ]
+    order = {t: i for i, t in enumerate(leaf_tasks(graph))}
+    for task, action, body, role in sorted(recs, key=lambda r: (order.get(r[0], 0), r[1], str(r[3]), str(r[2]))):
+        prop = "qhfin:curatedLink" if action == "add" else "qhfin:rejectedLink"
+        lines += [
+            f"<{task}> {prop} [",
+            "    qhfin:linkProperty qhfin:responsibleBody ;",
+            f"    qhfin:linkObject <{body}> ;",
+            f"    qhfin:role <{role}> ;",
+            f"    qhfin:curationNote {NOTE}",
+            "] .",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def import_matrix(config: Config, path: Path) -> tuple[int, int]:
+    """Apply the spreadsheet or nothing. Returns (records written, tasks in the file)."""
+    target = config.graph_dir / "curated" / IMPORT_FILE
+    baseline = union(build(config, {target: ""}))
+    sheet, rows = read_rows(path)
+    desired = parse_rows(baseline, sheet, rows)
+    previous = Graph().parse(target, format="turtle") if target.exists() else Graph()
+    recs = records(baseline, desired)
+    kept = _kept(previous, set(desired))
+    text = render(recs + kept, baseline)
+    try:
+        trial = union(build(config, {target: text}))
+    except BuildError as exc:
+        raise MatrixImportError([f"{path.name}: {exc}"]) from exc
+    violations = [f for f in validate(trial, shapes_graph(config.shapes_dir)) if f.severity == "Violation"]
+    if violations:
+        raise MatrixImportError([f"{f.focus}: {f.message_zh} / {f.message_en}" for f in violations[:20]])
+    _atomic_write(target, text)
+    ds = build(config)
+    save(ds, config)
+    return len(recs) + len(kept), len(desired)
+
+
+def _kept(previous: Graph, replaced: set[URIRef]) -> list[tuple[URIRef, str, URIRef, URIRef]]:
+    """Earlier imported records for tasks that this spreadsheet does not contain (a filtered export)."""
+    kept = []
+    for prop, action in ((QHFIN.curatedLink, "add"), (QHFIN.rejectedLink, "reject")):
+        for task, node in previous.subject_objects(prop):
+            if task not in replaced:
+                kept.append((task, action, previous.value(node, QHFIN.linkObject), previous.value(node, QHFIN.role)))
+    return kept
+
+
+def _atomic_write(target: Path, text: str) -> None:
+    """Write beside the target and rename over it: a full or read-only disk leaves the old file untouched."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".ttl")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+__all__ = ["MatrixImportError", "RowError", "import_matrix", "read_rows"]

@@ -1,0 +1,253 @@
+"""The 任务分工表 (task-responsibility matrix): one data function, many writers (see ``qhfin.writers``).
+
+Rows follow the plan's order; 重点任务 is the paragraph's lead phrase (or the nearest heading), 具体措施 the task's
+verbatim text. Bodies can be shown as named in 2021 or as after the 2023 reform of the financial regulators; the
+latter is marked as derived, since the plan never uses those names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .namespaces import ELI, ORG, QHFIN
+from .resolve import Resolver, label
+
+ERAS = ("2021", "2023")
+LEVELS = ("task", "paragraph")
+BASIS_ZH = {QHFIN.Stated: "原文", QHFIN.RuleDerived: "规则", QHFIN.Curated: "审定"}
+COLUMNS = [  # (key, zh, en)
+    ("seq", "序号", "No."),
+    ("id", "任务编号", "Task ID"),
+    ("chapter", "章节", "Chapter / section"),
+    ("key_task", "重点任务", "Key task"),
+    ("measure", "具体措施", "Specific measure"),
+    ("lead", "牵头单位", "Lead unit(s)"),
+    ("cooperating", "配合单位", "Cooperating unit(s)"),
+    ("addressees", "实施主体", "Addressed actors"),
+    ("deadline", "完成时限", "Deadline"),
+    ("targets", "关联指标", "Related targets"),
+    ("instruments", "政策工具", "Policy instruments"),
+    ("source", "原文出处", "Source"),
+    ("lead_basis", "牵头依据", "Basis of the lead"),
+]
+
+
+@dataclass(frozen=True)
+class Filters:
+    chapter: str | None = None  # "4" or "4-1" or "4-1-2"
+    theme: str | None = None
+    body: str | None = None
+    instrument: str | None = None
+
+
+class MatrixError(ValueError):
+    """A filter that names nothing; the message is in Chinese and English."""
+
+
+def _ordered(graph: Graph, task: URIRef, role: URIRef) -> list[tuple[URIRef, URIRef]]:
+    found = []
+    for node in graph.objects(task, QHFIN.involvement):
+        if graph.value(node, QHFIN.role) == role:
+            order = graph.value(node, QHFIN.order)
+            found.append((int(order) if order is not None else 999, graph.value(node, QHFIN.body),
+                          graph.value(node, QHFIN.basis)))
+    seen, result = set(), []
+    for _order, body, basis in sorted(found, key=lambda x: (x[0], str(x[1]))):
+        if body not in seen:
+            seen.add(body)
+            result.append((body, basis))
+    return result
+
+
+def _successor(graph: Graph, body: URIRef) -> URIRef | None:
+    for event in graph.objects(body, ORG.changedBy):
+        result = graph.value(event, ORG.resultingOrganization)
+        if result is not None:
+            return result
+    return None
+
+
+def _body_name(graph: Graph, body: URIRef, era: str) -> str:
+    name = label(graph, body)
+    if era == "2023" and (successor := _successor(graph, body)) is not None:
+        certainty = graph.value(graph.value(body, ORG.changedBy), QHFIN.certainty)
+        mark = "（2023年改革后名称，推导" + ("，未经证实" if certainty == QHFIN.Unconfirmed else "") + "）"
+        return label(graph, successor) + mark
+    return name
+
+
+def _path(graph: Graph, task: URIRef) -> list[URIRef]:
+    """Document units from the chapter down to the paragraph holding the task."""
+    units, node = [], graph.value(task, ELI.is_part_of)
+    while node is not None and (node, RDF.type, QHFIN.Task) in graph:
+        node = graph.value(node, ELI.is_part_of)
+    while node is not None and (node, RDF.type, QHFIN.Plan) not in graph:
+        units.insert(0, node)
+        node = graph.value(node, ELI.is_part_of)
+    return units
+
+
+def _chapter_label(graph: Graph, units: list[URIRef]) -> str:
+    parts = []
+    for unit in units:
+        written = graph.value(unit, QHFIN.numberAsWritten)
+        if written is not None:
+            parts.append(str(written))
+    return "".join(parts)
+
+
+def _key_task(graph: Graph, units: list[URIRef]) -> str:
+    for unit in reversed(units):
+        for prop in (QHFIN.leadPhrase, QHFIN.heading):
+            value = graph.value(unit, prop)
+            if value is not None:
+                return str(value)
+    return ""
+
+
+def _notation(graph: Graph, task: URIRef) -> str:
+    return str(graph.value(task, SKOS.notation))
+
+
+def leaf_tasks(graph: Graph) -> list[URIRef]:
+    """Tasks in plan order; a sentence split into clauses is represented by its clauses."""
+    sentences = sorted(
+        (t for t in graph.subjects(RDF.type, QHFIN.Task) if graph.value(t, QHFIN.subTaskOf) is None),
+        key=lambda t: int(graph.value(t, QHFIN.order)),
+    )
+    result = []
+    for sentence in sentences:
+        subs = sorted(graph.subjects(QHFIN.subTaskOf, sentence), key=lambda t: int(graph.value(t, QHFIN.startOffset)))
+        result.extend(subs or [sentence])
+    return result
+
+
+def _matches(graph: Graph, task: URIRef, prop: URIRef, iri: URIRef) -> bool:
+    parent = graph.value(task, QHFIN.subTaskOf)
+    return (task, prop, iri) in graph or (parent is not None and (parent, prop, iri) in graph and prop != QHFIN.responsibleBody)
+
+
+def _selected(graph: Graph, task: URIRef, filters: Filters, resolver: Resolver) -> bool:
+    if filters.chapter:
+        wanted = filters.chapter.split("-")
+        have = _notation(graph, task).split(".")[0].split("-")
+        if have[: len(wanted)] != wanted:
+            return False
+    for kind, value, prop in (("theme", filters.theme, QHFIN.supportsTheme),
+                              ("instrument", filters.instrument, QHFIN.usesInstrument),
+                              ("body", filters.body, QHFIN.responsibleBody)):
+        if value:
+            try:
+                iri = resolver.resolve(kind, value)
+            except LookupError as exc:
+                raise MatrixError(str(exc)) from exc
+            if not _matches(graph, task, prop, iri):
+                return False
+    return True
+
+
+def _names(graph: Graph, items: list[tuple[URIRef, URIRef]], era: str) -> list[str]:
+    return [_body_name(graph, body, era) for body, _basis in items]
+
+
+def _labels(graph: Graph, task: URIRef, prop: URIRef) -> list[str]:
+    parent = graph.value(task, QHFIN.subTaskOf)
+    objs = set(graph.objects(task, prop)) | (set(graph.objects(parent, prop)) if parent is not None else set())
+    return sorted(label(graph, o) for o in objs)
+
+
+def _source_ref(graph: Graph, task: URIRef, units: list[URIRef], start: int) -> str:
+    """Where to find the task in the printed plan: 第四章一、(一)第1段第2句."""
+    notation = _notation(graph, task)
+    parts = notation.split(".")[0].split("-")
+    clause = f"第{notation.split('.')[1]}分句" if "." in notation else ""
+    return f"{_chapter_label(graph, units)}第{parts[3]}段第{parts[4]}句{clause}（原文第{start}字符起）"
+
+
+def row(graph: Graph, task: URIRef, era: str = "2021") -> dict:
+    units = _path(graph, task)
+    leads = _ordered(graph, task, QHFIN.Lead)
+    cooperating = _ordered(graph, task, QHFIN.Cooperating) + _ordered(graph, task, QHFIN.PerDuty)
+    addressees = _ordered(graph, task, QHFIN.Addressee)
+    start = int(graph.value(task, QHFIN.startOffset))
+    return {
+        "id": _notation(graph, task),
+        "iri": str(task),
+        "chapter": _chapter_label(graph, units),
+        "key_task": _key_task(graph, units),
+        "measure": str(graph.value(task, QHFIN.sourceText)),
+        "label": label(graph, task),
+        "label_en": label(graph, task, "en"),
+        "lead": _names(graph, leads, era),
+        "lead_ids": [str(b) for b, _ in leads],
+        "cooperating": _names(graph, cooperating, era),
+        "cooperating_ids": [str(b) for b, _ in cooperating],
+        "addressees": _names(graph, addressees, era),
+        "deadline": str(graph.value(task, QHFIN.deadline) or ""),
+        "targets": _labels(graph, task, QHFIN.contributesTo),
+        "instruments": _labels(graph, task, QHFIN.usesInstrument),
+        "source": _source_ref(graph, task, units, start),
+        "lead_basis": "、".join(dict.fromkeys(BASIS_ZH[b] for _, b in leads if b in BASIS_ZH)),
+        "path": [str(u) for u in units],
+    }
+
+
+def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era: str = "2021") -> dict:
+    """The matrix as plain data: rows for the table, plus the body × task grid (tasks, bodies, cells)."""
+    if level not in LEVELS:
+        raise MatrixError(f"level 须为 {'/'.join(LEVELS)} / level must be one of {', '.join(LEVELS)}")
+    if era not in ERAS:
+        raise MatrixError(f"era 须为 {'/'.join(ERAS)} / era must be one of {', '.join(ERAS)}")
+    resolver = Resolver(graph)
+    rows = [row(graph, t, era) for t in leaf_tasks(graph) if _selected(graph, t, filters, resolver)]
+    if level == "paragraph":
+        rows = _by_paragraph(rows)
+    for i, r in enumerate(rows, start=1):
+        r["seq"] = i
+    tasks, bodies, cells = [], {}, []
+    for r in rows:
+        tasks.append({"id": r["id"], "iri": r["iri"], "label": r["label"], "path": r["path"]})
+        for key, role in (("lead_ids", "牵头"), ("cooperating_ids", "配合")):
+            for body in r[key]:
+                bodies.setdefault(body, _body_name(graph, URIRef(body), era))
+                cells.append({"task": r["id"], "body": body, "role": role})
+    return {
+        "columns": [{"key": k, "zh": zh, "en": en} for k, zh, en in COLUMNS],
+        "rows": rows,
+        "tasks": tasks,
+        "bodies": [{"id": b, "label": name} for b, name in sorted(bodies.items(), key=lambda x: x[1])],
+        "cells": cells,
+        "era": era,
+        "level": level,
+        "era_note": "机构名称按2023年金融监管机构改革后名称显示，系推导，非规划原文。"
+        if era == "2023" else "机构名称按规划印发时（2021年）名称显示。",
+    }
+
+
+def _by_paragraph(rows: list[dict]) -> list[dict]:
+    merged: dict[str, dict] = {}
+    for r in rows:
+        key = r["path"][-1] if r["path"] else r["id"]
+        if key not in merged:
+            merged[key] = {**r, "id": r["id"].rsplit("-", 1)[0], "measure": r["measure"], "label": r["key_task"]}
+            continue
+        m = merged[key]
+        m["measure"] += r["measure"] if r["measure"] not in m["measure"] else ""
+        for field in ("lead", "lead_ids", "cooperating", "cooperating_ids", "addressees", "targets", "instruments"):
+            m[field] = list(dict.fromkeys(m[field] + r[field]))
+    return list(merged.values())
+
+
+def text_of(value: object) -> str:
+    """A cell as a spreadsheet shows it: lists joined with 、."""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, Literal):
+        return str(value)
+    return "" if value is None else str(value)
+
+
+__all__ = ["COLUMNS", "Filters", "MatrixError", "matrix", "row", "text_of"]
