@@ -1,0 +1,29 @@
+"""The build is deterministic and keeps the three kinds of basis apart."""
+
+from __future__ import annotations
+
+from rdflib.compare import isomorphic
+
+from qhfin.build import build, union
+from qhfin.namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_STATED, QHFIN
+
+
+def test_rebuilding_gives_an_isomorphic_graph(config, graph):
+    assert isomorphic(union(build(config)), graph)
+
+
+def test_no_blank_nodes_in_the_output(graph):
+    from rdflib import BNode
+
+    assert not any(isinstance(t, BNode) for triple in graph for t in triple)
+
+
+def test_basis_graphs_hold_only_links_of_their_basis(dataset):
+    for name, basis in ((GRAPH_STATED, QHFIN.Stated), (GRAPH_DERIVED, QHFIN.RuleDerived), (GRAPH_CURATED, QHFIN.Curated)):
+        g = dataset.graph(name)
+        plan = dataset.graph("https://w3id.org/qhfin/id/graph/plan")
+        assert len(g) > 0
+        for s, p, o in list(g)[:200]:
+            nodes = [n for n in plan.objects(s, QHFIN.qualifiedLink) if plan.value(n, QHFIN.linkObject) == o]
+            nodes += [n for n in plan.objects(s, QHFIN.involvement) if plan.value(n, QHFIN.body) == o]
+            assert any(plan.value(n, QHFIN.basis) == basis for n in nodes), (s, p, o)

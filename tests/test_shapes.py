@@ -1,0 +1,47 @@
+"""The SHACL gate: the shipped graph conforms, every broken example is caught by exactly its shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pyshacl import validate as shacl_validate
+from rdflib import Graph
+
+from qhfin.validate import exit_code, shapes_graph, validate
+
+EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.ttl"))
+SHAPES = "https://w3id.org/qhfin/shapes#"
+
+
+def expected(path: Path) -> str:
+    return path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
+
+
+def test_examples_are_collected():
+    assert len(EXAMPLES) == 12
+
+
+def test_shipped_graph_conforms(graph, config):
+    findings = validate(graph, shapes_graph(config.shapes_dir))
+    violations = [f.line() for f in findings if f.severity == "Violation"]
+    assert violations == []
+
+
+def test_shapes_pass_shacl_for_shacl(config):
+    conforms, _report, text = shacl_validate(
+        Graph(), shacl_graph=shapes_graph(config.shapes_dir), meta_shacl=True, advanced=True
+    )
+    assert conforms, text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_is_caught_by_exactly_its_shape(path, config):
+    data = Graph().parse(path).parse(config.ontology_file)
+    findings = validate(data, shapes_graph(config.shapes_dir))
+    fired = {f.shape.removeprefix(SHAPES) for f in findings if f.severity == "Violation"}
+    want = expected(path)
+    if want == "conforms":
+        assert fired == set() and exit_code(findings) == 0
+    else:
+        assert fired == {want} and exit_code(findings) == 1
