@@ -12,10 +12,15 @@ def test_rebuilding_gives_an_isomorphic_graph(config, graph):
     assert isomorphic(union(build(config)), graph)
 
 
-def test_no_blank_nodes_in_the_output(graph):
+def test_generated_nodes_are_iris(graph):
+    """Tasks, links and repairs get stable IRIs (curators and integrators can point at them)."""
     from rdflib import BNode
+    from rdflib.namespace import RDF
 
-    assert not any(isinstance(t, BNode) for triple in graph for t in triple)
+    for cls in (QHFIN.Task, QHFIN.LinkAssertion, QHFIN.Involvement, QHFIN.SourceRepair, QHFIN.LinkRejection):
+        nodes = set(graph.subjects(RDF.type, cls))
+        assert not any(isinstance(n, BNode) for n in nodes)
+        assert not any(isinstance(o, BNode) for n in nodes for o in graph.objects(n, None))
 
 
 def test_basis_graphs_hold_only_links_of_their_basis(dataset):

@@ -1,0 +1,28 @@
+"""The web layer: a thin Flask package over ``qhfin`` (blueprints, one error handler, templates, static files).
+
+``create_app(config)`` is the only entry point; nothing is read from the environment or the disk at import time.
+Blueprints: ``api.sparql`` (SPARQL 1.1 Protocol at /sparql), ``api.rest`` (JSON API under /api), ``api.pages``
+(pages for people), ``api.linked_data`` (/id/… dereferencing, dumps, /.well-known/void).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from qhfin.config import Config
+
+from .errors import register_error_handlers
+from .state import State
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    app = Flask(__name__)
+    app.config["QHFIN"] = config
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # request bodies over 1 MiB are refused (413)
+    app.extensions["qhfin"] = State.load(config)
+    register_error_handlers(app)
+    from . import blueprints
+
+    blueprints.register(app)
+    return app

@@ -1,0 +1,60 @@
+"""One error shape everywhere: {"error": {"status", "code", "message": {"zh", "en"}, "detail"}}."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("请求有误", "Bad request"),
+    403: ("禁止访问", "Forbidden"),
+    404: ("未找到", "Not found"),
+    405: ("不允许的请求方法", "Method not allowed"),
+    406: ("无法提供所要求的格式", "Not acceptable"),
+    413: ("请求过大", "Request too large"),
+    415: ("不支持的媒体类型", "Unsupported media type"),
+    500: ("服务器内部错误", "Internal server error"),
+    502: ("上游SPARQL服务返回无效应答", "The upstream SPARQL service returned an invalid answer"),
+    503: ("服务暂时不可用", "Service unavailable"),
+    504: ("上游SPARQL服务超时", "The upstream SPARQL service timed out"),
+}
+
+
+class ApiError(Exception):
+    """An error with a message in Chinese and English; views raise it, the handler renders it."""
+
+    def __init__(self, status: int, zh: str, en: str, code: str = "error", detail: str | None = None) -> None:
+        super().__init__(en)
+        self.status, self.zh, self.en, self.code, self.detail = status, zh, en, code, detail
+
+
+def error_body(status: int, zh: str, en: str, code: str, detail: str | None = None) -> dict:
+    body = {"status": status, "code": code, "message": {"zh": zh, "en": en}}
+    if detail:
+        body["detail"] = detail
+    return {"error": body}
+
+
+def _render(status: int, zh: str, en: str, code: str, detail: str | None = None):
+    if request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"]) == "text/plain":
+        return f"{zh}\n{en}\n{detail or ''}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
+    response = jsonify(error_body(status, zh, en, code, detail))
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return _render(exc.status, exc.zh, exc.en, exc.code, exc.detail)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        zh, en = MESSAGES.get(exc.code or 500, (exc.name, exc.name))
+        return _render(exc.code or 500, zh, en, exc.name.lower().replace(" ", "-"), exc.description)
+
+    @app.errorhandler(Exception)
+    def _bug(exc: Exception):  # a bug is a 500, never a 400: hiding it helps nobody
+        app.logger.exception("unhandled error")
+        zh, en = MESSAGES[500]
+        return _render(500, zh, en, "internal-error")

@@ -1,0 +1,75 @@
+"""Chapter 3's 2025 targets against Chapter 1's 2020 baselines, with the growth they require and the tasks behind them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from .matrix import leaf_tasks
+from .namespaces import QHFIN
+from .resolve import label
+
+RELATION_NAME = {QHFIN.AtLeast: "at-least", QHFIN.Exceeds: "exceeds", QHFIN.Approximately: "approximately",
+                 QHFIN.Maintain: "maintain", QHFIN.FullCoverage: "full-coverage", QHFIN.RaiseTo: "raise-to"}
+
+
+def _number(value: object) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(Decimal(str(value)))
+    except ArithmeticError:
+        return None
+
+
+def _year(value: object) -> int | None:
+    return int(str(value)[:4]) if value is not None and str(value)[:4].isdigit() else None
+
+
+def required_growth(baseline: float | None, base_year: int | None, target: float | None, year: int | None) -> float | None:
+    """Compound annual growth from the baseline to the target, in per cent; None where it means nothing."""
+    if None in (baseline, base_year, target, year) or baseline <= 0 or year <= base_year:
+        return None
+    return round(((target / baseline) ** (1 / (year - base_year)) - 1) * 100, 2)
+
+
+def target_record(graph: Graph, target: URIRef) -> dict:
+    unit = graph.value(target, QHFIN.unit)
+    value, year = _number(graph.value(target, QHFIN.targetValue)), _year(graph.value(target, QHFIN.targetYear))
+    baseline = graph.value(target, QHFIN.baseline)
+    base = None
+    if baseline is not None:
+        base = {"id": str(baseline), "value": _number(graph.value(baseline, QHFIN.value)),
+                "year": _year(graph.value(baseline, QHFIN.refPeriod)),
+                "as_printed": str(graph.value(baseline, QHFIN.asPrinted) or ""),
+                "derived": graph.value(baseline, QHFIN.basis) == QHFIN.RuleDerived}
+    growth = required_growth(base["value"] if base else None, base["year"] if base else None, value, year)
+    if unit is not None and str(unit).endswith("/percent"):
+        growth = None  # a share does not compound
+    notes = [str(n) for n in graph.objects(target, QHFIN.baselineNote)]
+    tasks = [t for t in leaf_tasks(graph) if (t, QHFIN.contributesTo, target) in graph]
+    return {
+        "id": str(target),
+        "label": label(graph, target),
+        "label_en": label(graph, target, "en"),
+        "value": value,
+        "unit": label(graph, unit) if unit is not None else None,
+        "unit_en": label(graph, unit, "en") if unit is not None else None,
+        "year": year,
+        "relation": RELATION_NAME.get(graph.value(target, QHFIN.targetRelation)),
+        "as_printed": str(graph.value(target, QHFIN.asPrinted) or ""),
+        "text": str(graph.value(target, QHFIN.sourceText) or ""),
+        "baseline": base,
+        "baseline_note": notes,
+        "required_annual_growth_percent": growth,
+        "tasks": [{"id": str(t), "label": label(graph, t)} for t in tasks],
+        "comment": [str(c) for c in graph.objects(target, RDFS.comment)],
+    }
+
+
+def targets(graph: Graph) -> dict:
+    found = sorted(graph.subjects(RDF.type, QHFIN.Target), key=lambda t: int(graph.value(t, QHFIN.startOffset) or 0))
+    results = [target_record(graph, t) for t in found]
+    return {"count": len(results), "results": results}
