@@ -2,8 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+YASGUI := api/static/vendor/yasgui/yasgui.min.js
+CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
 
-.PHONY: run test test-slow build lint clean
+.PHONY: run test test-slow build lint clean chromium serve bench yasgui cytoscape
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,15 +20,54 @@ run: $(BIN)/qhfin
 build: $(BIN)/qhfin
 	$(BIN)/qhfin build
 
-test: $(BIN)/qhfin
-	$(BIN)/ruff check qhfin tests
+test: $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE)
+	$(BIN)/ruff check qhfin api tests
 	$(BIN)/pytest -q
 
 test-slow: $(BIN)/qhfin
 	$(BIN)/pytest -q -m slow
 
 lint: $(BIN)/qhfin
-	$(BIN)/ruff check qhfin tests
+	$(BIN)/ruff check qhfin api tests
+
+# The browser tests (tests/browser) drive Debian's chromium through the Python playwright package (installed with
+# the test extras); never `playwright install`. A CJK font so that the pages' Chinese renders. Needs root: CI runs it.
+chromium:
+	@dpkg -s chromium fonts-wqy-zenhei >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-wqy-zenhei; }
+
+# The service: build the graph when its inputs changed (the build validates it), install the query editor, serve.
+GRAPH_INPUTS := $(shell find source ontology shapes graph -type f 2>/dev/null) $(wildcard qhfin/*.py)
+build/qhfin.trig: $(BIN)/qhfin $(GRAPH_INPUTS)
+	$(BIN)/qhfin build
+
+serve: $(BIN)/qhfin build/qhfin.trig $(YASGUI) $(CYTOSCAPE)
+	$(BIN)/qhfin serve
+
+# The SPARQL editor (YASGUI) from the npm registry, served by the app itself: nothing is fetched from a CDN at run time.
+YASGUI_VERSION := 4.6.2
+yasgui: $(YASGUI)
+$(YASGUI):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm @zazuko/yasgui@$(YASGUI_VERSION)
+	mkdir -p $(dir $@)
+	cp build/npm/node_modules/@zazuko/yasgui/build/yasgui.min.js build/npm/node_modules/@zazuko/yasgui/build/yasgui.min.css $(dir $@)
+	cp build/npm/node_modules/@zazuko/yasgui/package.json $(dir $@)
+
+# The explorer page's graph drawing (Cytoscape.js) from the npm registry, served by the app itself, like YASGUI.
+CYTOSCAPE_VERSION := 3.35.0
+cytoscape: $(CYTOSCAPE)
+$(CYTOSCAPE):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm cytoscape@$(CYTOSCAPE_VERSION)
+	mkdir -p $(dir $@)
+	cp build/npm/node_modules/cytoscape/dist/cytoscape.min.js build/npm/node_modules/cytoscape/package.json \
+		build/npm/node_modules/cytoscape/LICENSE $(dir $@)
+
+# The benchmark (never a timed unit test): qhfin vs a standalone Oxigraph server vs a naive Flask + rdflib endpoint,
+# loopback only, bounded in time; writes bench/results-<date>.md.
+bench: $(BIN)/qhfin build/qhfin.trig
+	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) api/static/vendor

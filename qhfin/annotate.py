@@ -20,6 +20,7 @@ from .namespaces import QHFIN, RULE
 
 DIRECTIVE_VERBS = ("鼓励和支持", "引导支持", "动员鼓励", "鼓励", "支持", "引导", "推动", "督促", "指导", "发挥", "帮助", "要求")
 DIRECTIVE_GAP = re.compile(r"^[^，。；、：“”]{0,8}$")  # "鼓励符合条件的" + 农商行: a few words may stand between
+CREATION_WORDS = ("设立", "建立", "组建", "发展", "引进", "引入", "培育", "筹建")  # "支持设立X": X is made, not the actor
 LIST_JOINERS = ("、", "和", "及", "与")
 ROLE_STRENGTH = [QHFIN.Lead, QHFIN.PerDuty, QHFIN.Addressee, QHFIN.Cooperating, QHFIN.Mentioned]
 
@@ -125,6 +126,8 @@ class Vocabulary:
 
     def __post_init__(self) -> None:
         g = self.graph
+        self._rules: dict[URIRef, list[CompiledRule]] = {}
+        self._ancestors: dict[URIRef, list[URIRef]] = {}
         self.themes = Matcher(g, [QHFIN.Theme])
         self.instruments = Matcher(g, [QHFIN.Instrument])
         self.groups = Matcher(g, [QHFIN.TargetGroup])
@@ -132,6 +135,11 @@ class Vocabulary:
 
     def ancestors(self, concept: URIRef) -> list[URIRef]:
         """Broader concepts, nearest first, each once."""
+        if concept not in self._ancestors:
+            self._ancestors[concept] = self._broader(concept)
+        return self._ancestors[concept]
+
+    def _broader(self, concept: URIRef) -> list[URIRef]:
         seen: list[URIRef] = []
         frontier = [concept]
         while frontier:
@@ -144,12 +152,12 @@ class Vocabulary:
             frontier = nxt
         return seen
 
-    def rules(self, cls: URIRef) -> list[URIRef]:
-        def priority(rule: URIRef) -> tuple[int, str]:
-            value = self.graph.value(rule, QHFIN.priority)
-            return (int(value) if value is not None else 1000, str(rule))
-
-        return sorted(self.graph.subjects(RDF.type, cls), key=priority)
+    def rules(self, cls: URIRef) -> list[CompiledRule]:
+        """The rules of a class, most specific (lowest priority number) first; compiled once."""
+        if cls not in self._rules:
+            compiled = [compile_rule(self.graph, r) for r in set(self.graph.subjects(RDF.type, cls))]
+            self._rules[cls] = sorted(compiled, key=lambda r: (r.priority, str(r.iri)))
+        return self._rules[cls]
 
 
 def _offset(task: TaskText, start: int | None) -> int | None:
@@ -172,11 +180,14 @@ def body_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
     text = task.text
     links: dict[URIRef, Link] = {}
     order = 0
+    previous_end = 0
     for group in _body_lists(text, vocab.bodies.find(text)):
         first, last = group[0], group[-1]
-        after, before = text[last.end :], text[: first.start]
+        after, before = text[last.end :], text[previous_end : first.start]
+        offset_before = previous_end
+        previous_end = last.end
         listed = text[first.start : last.end]
-        role, evidence, start, rule = QHFIN.Mentioned, listed, first.start, RULE_MENTION
+        role, evidence, start, rule = QHFIN.Mentioned, None, first.start, RULE_MENTION
         if after.startswith("牵头"):
             role, evidence, rule = QHFIN.Lead, listed + "牵头", RULE_LEAD_PATTERN
         elif after.startswith("按职责分工负责"):
@@ -188,14 +199,16 @@ def body_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
         else:
             for verb in DIRECTIVE_VERBS:
                 pos = before.rfind(verb)
-                if pos >= 0 and DIRECTIVE_GAP.match(before[pos + len(verb) :]):
-                    role, start, rule = QHFIN.Addressee, pos, RULE_ADDRESSEE_PATTERN
-                    evidence = text[pos : last.end]
+                gap = before[pos + len(verb) :] if pos >= 0 else ""
+                if pos >= 0 and DIRECTIVE_GAP.match(gap) and not any(w in gap for w in CREATION_WORDS):
+                    role, start, rule = QHFIN.Addressee, offset_before + pos, RULE_ADDRESSEE_PATTERN
+                    evidence = text[start : last.end]
                     break
         for m in group:
             order += 1
-            candidate = Link(task.iri, QHFIN.responsibleBody, m.concept, QHFIN.Stated, evidence,
-                             _offset(task, start), rule=rule, role=role, order=order)
+            words, at = (evidence, start) if evidence is not None else (m.label, m.start)
+            candidate = Link(task.iri, QHFIN.responsibleBody, m.concept, QHFIN.Stated, words,
+                             _offset(task, at), rule=rule, role=role, order=order)
             current = links.get(m.concept)
             if current is None or ROLE_STRENGTH.index(role) < ROLE_STRENGTH.index(current.role):
                 links[m.concept] = candidate if current is None else _replace(candidate, order=current.order)
@@ -233,26 +246,48 @@ def concept_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
     return links
 
 
-def _fires(rule: URIRef, task: TaskText, vocab: Vocabulary, present: set[tuple[URIRef, URIRef]]) -> str | None:
-    """The words that make a rule fire for a task, or None. A rule with no trigger always fires (a default)."""
-    g = vocab.graph
-    triggers = 0
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule's triggers, read once per build (rules are evaluated for every task)."""
+
+    iri: URIRef
+    priority: int
+    triggers: tuple[tuple[URIRef, URIRef, str], ...]  # (link property, value, words to quote)
+    phrases: tuple[str, ...]
+    within: tuple[tuple[URIRef, str], ...]
+
+    @property
+    def is_default(self) -> bool:
+        return not (self.triggers or self.phrases or self.within)
+
+
+def compile_rule(g: Graph, rule: URIRef) -> CompiledRule:
+    triggers = []
     for prop, link_prop in ((QHFIN.whenInstrument, QHFIN.usesInstrument), (QHFIN.whenTheme, QHFIN.supportsTheme),
                             (QHFIN.whenBody, QHFIN.responsibleBody)):
-        for value in g.objects(rule, prop):
-            triggers += 1
-            if (link_prop, value) in present:
-                return str(g.value(value, SKOS.prefLabel) or value)
-    for phrase in g.objects(rule, QHFIN.whenPhrase):
-        triggers += 1
-        if str(phrase) in task.text:
-            return str(phrase)
-    for unit in g.objects(rule, QHFIN.whenWithin):
-        triggers += 1
+        for value in sorted(g.objects(rule, prop)):
+            triggers.append((link_prop, value, str(g.value(value, SKOS.prefLabel) or value)))
+    within = []
+    for unit in sorted(g.objects(rule, QHFIN.whenWithin)):
+        heading = g.value(rule, QHFIN.evidence) or g.value(unit, QHFIN.heading) or g.value(unit, RDFS.label)
+        within.append((unit, str(heading) if heading is not None else str(unit)))
+    priority = g.value(rule, QHFIN.priority)
+    return CompiledRule(rule, int(priority) if priority is not None else 1000, tuple(triggers),
+                        tuple(sorted(str(p) for p in g.objects(rule, QHFIN.whenPhrase))), tuple(within))
+
+
+def _fires(rule: CompiledRule, task: TaskText, present: set[tuple[URIRef, URIRef]]) -> str | None:
+    """The words that make a rule fire for a task, or None. A rule with no trigger always fires (a default)."""
+    for link_prop, value, words in rule.triggers:
+        if (link_prop, value) in present:
+            return words
+    for phrase in rule.phrases:
+        if phrase in task.text:
+            return phrase
+    for unit, heading in rule.within:
         if unit in task.units:
-            heading = g.value(rule, QHFIN.evidence) or g.value(unit, QHFIN.heading) or g.value(unit, RDFS.label)
-            return str(heading)
-    return "" if triggers == 0 else None
+            return heading
+    return "" if rule.is_default else None
 
 
 def _evidence_offset(task: TaskText, words: str) -> int | None:
@@ -265,22 +300,22 @@ def rule_links(task: TaskText, vocab: Vocabulary, links: list[Link]) -> list[Lin
     out: list[Link] = []
     present = {(link.prop, link.obj) for link in links}
     for rule in vocab.rules(QHFIN.ScopeRule):
-        words = _fires(rule, task, vocab, present)
+        words = _fires(rule, task, present)
         if words is None:
             continue
-        for theme in vocab.graph.objects(rule, QHFIN.impliesTheme):
+        for theme in sorted(vocab.graph.objects(rule.iri, QHFIN.impliesTheme)):
             for t in (theme, *vocab.ancestors(theme)):
                 out.append(Link(task.iri, QHFIN.supportsTheme, t, QHFIN.RuleDerived, words,
-                                _evidence_offset(task, words), theme if t != theme else None, rule))
+                                _evidence_offset(task, words), theme if t != theme else None, rule.iri))
     present |= {(link.prop, link.obj) for link in out}
     out += _mandate_links(task, vocab, links, present)
     for rule in vocab.rules(QHFIN.TargetRule):
-        words = _fires(rule, task, vocab, present)
+        words = _fires(rule, task, present)
         if words is None:
             continue
-        for target in vocab.graph.objects(rule, QHFIN.impliesTarget):
+        for target in sorted(vocab.graph.objects(rule.iri, QHFIN.impliesTarget)):
             out.append(Link(task.iri, QHFIN.contributesTo, target, QHFIN.RuleDerived, words,
-                            _evidence_offset(task, words), rule=rule))
+                            _evidence_offset(task, words), rule=rule.iri))
     return out
 
 
@@ -288,25 +323,25 @@ def _mandate_links(task: TaskText, vocab: Vocabulary, links: list[Link], present
     """The most specific mandate rule that fires gives the lead; every other one a cooperating body."""
     fired = []
     for rule in vocab.rules(QHFIN.MandateRule):
-        words = _fires(rule, task, vocab, present)
+        words = _fires(rule, task, present)
         if words is not None:
             fired.append((rule, words))
     if not fired:
         return []
     stated_lead = any(link.role == QHFIN.Lead for link in links)
-    best = vocab.graph.value(fired[0][0], QHFIN.priority)
+    best = fired[0][0].priority
     out = []
     order = 100  # rule-derived bodies come after the ones the text lists
     assigned: set[URIRef] = set()
     for rule, words in fired:
-        is_lead = not stated_lead and vocab.graph.value(rule, QHFIN.priority) == best
-        for body in sorted(vocab.graph.objects(rule, QHFIN.assignsBody)):
+        is_lead = not stated_lead and rule.priority == best
+        for body in sorted(vocab.graph.objects(rule.iri, QHFIN.assignsBody)):
             if body in assigned:
                 continue
             assigned.add(body)
             order += 1
             out.append(Link(task.iri, QHFIN.responsibleBody, body, QHFIN.RuleDerived, words,
-                            _evidence_offset(task, words), rule=rule,
+                            _evidence_offset(task, words), rule=rule.iri,
                             role=QHFIN.Lead if is_lead else QHFIN.Cooperating, order=order))
     return out
 
@@ -314,8 +349,8 @@ def _mandate_links(task: TaskText, vocab: Vocabulary, links: list[Link], present
 def deadline(task: TaskText, vocab: Vocabulary) -> tuple[Literal, Literal | None, URIRef] | None:
     """The first deadline rule that fires: (wording, year, rule)."""
     for rule in vocab.rules(QHFIN.DeadlineRule):
-        if _fires(rule, task, vocab, set()) is not None:
-            return (vocab.graph.value(rule, QHFIN.deadline), vocab.graph.value(rule, QHFIN.deadlineYear), rule)
+        if _fires(rule, task, set()) is not None:
+            return (vocab.graph.value(rule.iri, QHFIN.deadline), vocab.graph.value(rule.iri, QHFIN.deadlineYear), rule.iri)
     return None
 
 

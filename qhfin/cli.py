@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from importlib import import_module
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -17,7 +18,7 @@ from .config import Config
 from .source import SourceError, read_source
 from .stats import counts, coverage
 from .store import FORMATS, load, save
-from .validate import exit_code, shapes_graph, validate
+from .validate import check, exit_code
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -27,7 +28,7 @@ def _config(args: argparse.Namespace) -> Config:
 def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     ds = build(config)
-    findings = validate(union(ds), shapes_graph(config.shapes_dir))
+    findings = check(union(ds), config.shapes_dir)
     for f in findings:
         print(f.line(), file=sys.stderr)
     code = exit_code(findings)
@@ -53,7 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             data.parse(config.ontology_file)
     else:
         data = union(load(config))
-    findings = validate(data, shapes_graph(config.shapes_dir))
+    findings = check(data, config.shapes_dir)
     for f in findings:
         print(f.line())
     violations = sum(f.severity == "Violation" for f in findings)
@@ -105,6 +106,8 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
     from . import cli_matrix
 
     cli_matrix.register(sub)
+    import_module("qhfin.cli_explore").register(sub)  # impact, path, scenario, rank, workload, crosstab, checks, export
+    import_module("qhfin.cli_service").register(sub)  # serve, query, load
 
 
 def main(argv: list[str] | None = None) -> int:

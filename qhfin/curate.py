@@ -26,7 +26,7 @@ from .matrix import leaf_tasks
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
 from .store import save
-from .validate import shapes_graph, validate
+from .validate import check
 from .writers import SHEET
 
 IMPORT_FILE = "matrix-import.ttl"
@@ -206,7 +206,7 @@ def import_matrix(config: Config, path: Path) -> tuple[int, int]:
         trial = union(build(config, {target: text}))
     except BuildError as exc:
         raise MatrixImportError([f"{path.name}: {exc}"]) from exc
-    violations = [f for f in validate(trial, shapes_graph(config.shapes_dir)) if f.severity == "Violation"]
+    violations = [f for f in check(trial, config.shapes_dir) if f.severity == "Violation"]
     if violations:
         raise MatrixImportError([f"{f.focus}: {f.message_zh} / {f.message_en}" for f in violations[:20]])
     _atomic_write(target, text)

@@ -79,7 +79,7 @@ def _body_name(graph: Graph, body: URIRef, era: str) -> str:
     return name
 
 
-def _path(graph: Graph, task: URIRef) -> list[URIRef]:
+def doc_path(graph: Graph, task: URIRef) -> list[URIRef]:
     """Document units from the chapter down to the paragraph holding the task."""
     units, node = [], graph.value(task, ELI.is_part_of)
     while node is not None and (node, RDF.type, QHFIN.Task) in graph:
@@ -112,14 +112,18 @@ def _notation(graph: Graph, task: URIRef) -> str:
     return str(graph.value(task, SKOS.notation))
 
 
-def leaf_tasks(graph: Graph) -> list[URIRef]:
-    """Tasks in plan order; a sentence split into clauses is represented by its clauses."""
-    sentences = sorted(
+def sentence_tasks(graph: Graph) -> list[URIRef]:
+    """Sentence-level tasks in plan order."""
+    return sorted(
         (t for t in graph.subjects(RDF.type, QHFIN.Task) if graph.value(t, QHFIN.subTaskOf) is None),
         key=lambda t: int(graph.value(t, QHFIN.order)),
     )
+
+
+def leaf_tasks(graph: Graph) -> list[URIRef]:
+    """Tasks in plan order; a sentence split into clauses is represented by its clauses."""
     result = []
-    for sentence in sentences:
+    for sentence in sentence_tasks(graph):
         subs = sorted(graph.subjects(QHFIN.subTaskOf, sentence), key=lambda t: int(graph.value(t, QHFIN.startOffset)))
         result.extend(subs or [sentence])
     return result
@@ -168,7 +172,7 @@ def _source_ref(graph: Graph, task: URIRef, units: list[URIRef], start: int) -> 
 
 
 def row(graph: Graph, task: URIRef, era: str = "2021") -> dict:
-    units = _path(graph, task)
+    units = doc_path(graph, task)
     leads = _ordered(graph, task, QHFIN.Lead)
     cooperating = _ordered(graph, task, QHFIN.Cooperating) + _ordered(graph, task, QHFIN.PerDuty)
     addressees = _ordered(graph, task, QHFIN.Addressee)

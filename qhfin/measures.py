@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .matrix import _path, leaf_tasks
+from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
 from .resolve import Resolver, label
 
@@ -111,7 +111,7 @@ def summary(graph: Graph, task: URIRef) -> dict:
         "label": label(graph, task),
         "label_en": label(graph, task, "en"),
         "text": str(graph.value(task, QHFIN.sourceText)),
-        "path": [{"id": str(u), "label": label(graph, u)} for u in _path(graph, task)],
+        "path": [{"id": str(u), "label": label(graph, u)} for u in doc_path(graph, task)],
         "bodies": ordered,
         "instruments": _concepts(graph, task, QHFIN.usesInstrument),
         "themes": _concepts(graph, task, QHFIN.supportsTheme),
@@ -142,9 +142,7 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
             except LookupError as exc:
                 raise QueryError(str(exc)) from exc
     results = []
-    for task in leaf_tasks(graph):
-        if graph.value(task, QHFIN.subTaskOf) is not None:
-            continue  # a measure is a sentence; its clauses are shown on its page
+    for task in sentence_tasks(graph):  # a measure is a sentence; its clauses are shown on its page
         if query.chapter and not str(graph.value(task, SKOS.notation)).startswith(query.chapter.rstrip("-") + "-"):
             continue
         reasons = []

@@ -58,6 +58,8 @@ class QHFIN(DefinedNamespace):
     MandateRule: URIRef
     Mentioned: URIRef
     MoreThan: URIRef
+    NotLessThan: URIRef
+    NotMoreThan: URIRef
     Paragraph: URIRef
     PatternRule: URIRef
     PerDuty: URIRef

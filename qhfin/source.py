@@ -177,9 +177,9 @@ def _paragraphs(
     units = []
     for group, was_run_in in groups:
         title = None
-        if (lead_allowed or was_run_in) and group and _is_lead_phrase(source[group[0].start : group[0].end]):
-            if len(group) > 1:
-                title, group = group[0], group[1:]
+        head = source[group[0].start : group[0].end] if group else ""
+        if (lead_allowed or was_run_in) and len(group) > 1 and _is_lead_phrase(head):
+            title, group = group[0], group[1:]
         first = title.start if title else group[0].start
         last = group[-1].end
         unit = Unit("paragraph", 0, Span(first, last), title=title, run_in=was_run_in)

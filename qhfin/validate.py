@@ -5,12 +5,14 @@ Reports cite the shape, so a curator sees which requirement a node breaks (node 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import prepareQuery
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -35,28 +37,73 @@ def shapes_graph(shapes_dir: Path) -> Graph:
     return g
 
 
-def _shape_name(report: Graph, result: URIRef) -> str:
-    """The named shape behind a result: for an anonymous property shape, the node shape that holds it."""
-    shape = report.value(result, SH.sourceShape)
-    if isinstance(shape, URIRef):
-        return str(shape)
-    return str(shape)
-
-
 def _messages(report: Graph, result: URIRef) -> tuple[str, str]:
     zh = en = ""
     for m in report.objects(result, SH.resultMessage):
         if isinstance(m, Literal) and m.language == "zh":
             zh = str(m)
-        elif isinstance(m, Literal) and m.language == "en":
-            en = str(m)
-        elif not en:
+        elif isinstance(m, Literal) and m.language == "en" or not en:
             en = str(m)
     return zh or en, en or zh
 
 
-def validate(data: Graph, shapes: Graph) -> list[Finding]:
-    """All SHACL results, violations first."""
+SHAPES_NS = "https://w3id.org/qhfin/shapes#"
+HEADER_RE = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+
+
+class ShapesError(ValueError):
+    """A shapes file or violation query that does not parse: an error at load time, never a silent pass."""
+
+
+@dataclass(frozen=True)
+class ViolationQuery:
+    """A requirement written as SPARQL: zero rows passes (shapes/sparql/NAME.rq)."""
+
+    name: str
+    severity: str
+    message_zh: str
+    message_en: str
+    path: str
+    text: str
+
+    @classmethod
+    def read(cls, path: Path) -> ViolationQuery:
+        header = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = HEADER_RE.match(line)
+            if m:
+                header[m.group(1)] = m.group(2).strip()
+        missing = {"severity", "message_zh", "message_en"} - set(header)
+        if missing:
+            raise ShapesError(f"{path}: header lacks {', '.join(sorted(missing))} / 文件头缺少 {', '.join(sorted(missing))}")
+        text = path.read_text(encoding="utf-8")
+        try:
+            prepareQuery(text)
+        except Exception as exc:  # the parser's own message is the useful part
+            raise ShapesError(f"{path}: {exc}") from exc
+        return cls(path.stem, header["severity"], header["message_zh"], header["message_en"], header.get("path", ""), text)
+
+    def run(self, data: Graph) -> list[Finding]:
+        found = []
+        for row in data.query(self.text):
+            values = {str(k): str(v) for k, v in row.asdict().items()}
+            found.append(Finding(self.severity, values.get("this", ""), self.path,
+                                 self.message_zh.format_map(_Blank(values)), self.message_en.format_map(_Blank(values)),
+                                 SHAPES_NS + self.name))
+        return found
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def violation_queries(shapes_dir: Path) -> list[ViolationQuery]:
+    return [ViolationQuery.read(p) for p in sorted((shapes_dir / "sparql").glob("*.rq"))]
+
+
+def validate(data: Graph, shapes: Graph, queries: list[ViolationQuery] | None = None) -> list[Finding]:
+    """All SHACL results and violation-query rows, violations first."""
     _conforms, report, _text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
@@ -76,6 +123,8 @@ def validate(data: Graph, shapes: Graph) -> list[Finding]:
                 named.get(source, str(source)),
             )
         )
+    for query in queries if queries is not None else []:
+        findings += query.run(data)
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(SH[f.severity], 3), f.shape, f.focus, f.path))
 
 
@@ -90,6 +139,11 @@ def _named_shapes(shapes: Graph) -> dict:
             for part in shapes.objects(node_shape, prop):
                 owner[part] = str(node_shape)
     return owner
+
+
+def check(data: Graph, shapes_dir: Path) -> list[Finding]:
+    """The whole gate: the SHACL shapes and the violation queries of ``shapes_dir``."""
+    return validate(data, shapes_graph(shapes_dir), violation_queries(shapes_dir))
 
 
 def exit_code(findings: list[Finding]) -> int:

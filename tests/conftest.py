@@ -40,3 +40,117 @@ def plan(source: str, graph: Graph):
 
     run_in = [str(graph.value(r, QHFIN.originalText)) for r in graph.subjects(QHFIN.repairKind, QHFIN.RunInParagraph)]
     return parse(source, run_in)
+
+
+@pytest.fixture(scope="session")
+def app(dataset: Dataset, graph: Graph, tmp_path_factory):
+    """The web application over this session's build, saved to a private build directory so that a stale
+    build/qhfin.trig is never what the tests see (the SPARQL engine reads that file); the app's own copy of the
+    graph is the session's, not a second parse of the file."""
+    from unittest import mock
+
+    from api import create_app
+    from api.state import State
+    from qhfin.resolve import Resolver
+    from qhfin.store import save
+
+    config = Config.from_env(build_dir=str(tmp_path_factory.mktemp("app-build")))
+    save(dataset, config)
+    with mock.patch.object(State, "load", classmethod(lambda cls, c: cls(c, dataset, graph, Resolver(graph)))):
+        return create_app(config)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+# ---------------------------------------------------------------- SPARQL: both engines (embedded and a real Oxigraph)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(app):
+    """A real Oxigraph server (PyPI ``oxigraph``) on loopback, in memory, loaded with ``qhfin load --to``.
+    Without the union default graph: the external engine must get the union by itself."""
+    import shutil
+    import subprocess
+    import time
+    import urllib.request
+
+    from qhfin.cli import main
+
+    binary = shutil.which("oxigraph") or str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "oxigraph")
+    port = _free_port()
+    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    config = app.config["QHFIN"]
+    import os
+
+    saved = os.environ.get("QHFIN_BUILD_DIR")
+    os.environ["QHFIN_BUILD_DIR"] = str(config.build_dir)
+    try:
+        assert main(["load", "--to", base + "/store"]) == 0
+    finally:
+        if saved is None:
+            del os.environ["QHFIN_BUILD_DIR"]
+        else:
+            os.environ["QHFIN_BUILD_DIR"] = saved
+    yield base
+    process.terminate()
+    process.wait(10)
+
+
+def _app_with(app, **changes):
+    """A second app over the same in-memory graph with other settings (no second parse of the graph)."""
+    import dataclasses
+    from unittest import mock
+
+    from api import create_app
+    from api.state import State
+
+    base = app.extensions["qhfin"]
+    config = dataclasses.replace(base.config, **changes)
+    with mock.patch.object(State, "load", classmethod(lambda cls, c: cls(c, base.dataset, base.graph, base.resolver))):
+        return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app_with(app):
+    """Make apps with other settings; their engines are closed at the end of the session."""
+    made = []
+
+    def make(**changes):
+        made.append(_app_with(app, **changes))
+        return made[-1]
+
+    yield make
+    for other in made:
+        other.extensions["qhfin"].close()
+
+
+@pytest.fixture(scope="session", params=["embedded", "oxigraph"])
+def sparql_app(request, app, app_with):
+    """The app on each engine: the embedded one, and an external Oxigraph server."""
+    if request.param == "embedded":
+        return app
+    return app_with(sparql_endpoint=request.getfixturevalue("oxigraph_server") + "/query")
+
+
+@pytest.fixture()
+def sparql_client(sparql_app):
+    return sparql_app.test_client()

@@ -8,7 +8,7 @@ import pytest
 from pyshacl import validate as shacl_validate
 from rdflib import Graph
 
-from qhfin.validate import exit_code, shapes_graph, validate
+from qhfin.validate import check, exit_code, shapes_graph, violation_queries
 
 EXAMPLES = sorted((Path(__file__).parent / "examples").glob("*.ttl"))
 SHAPES = "https://w3id.org/qhfin/shapes#"
@@ -23,7 +23,7 @@ def test_examples_are_collected():
 
 
 def test_shipped_graph_conforms(graph, config):
-    findings = validate(graph, shapes_graph(config.shapes_dir))
+    findings = check(graph, config.shapes_dir)
     violations = [f.line() for f in findings if f.severity == "Violation"]
     assert violations == []
 
@@ -35,10 +35,27 @@ def test_shapes_pass_shacl_for_shacl(config):
     assert conforms, text
 
 
+def test_violation_queries_load_with_their_messages(config):
+    queries = violation_queries(config.shapes_dir)
+    assert {q.name for q in queries} == {"StatedLinkEvidence", "DerivedLinkRule", "CuratedLinkNote",
+                                          "TaskDirectLinkQualified", "DependsOnAcyclic"}
+    assert all(q.message_zh and q.message_en for q in queries)
+
+
+def test_a_violation_query_that_does_not_parse_is_an_error(tmp_path):
+    from qhfin.validate import ShapesError
+
+    (tmp_path / "sparql").mkdir()
+    (tmp_path / "sparql" / "Broken.rq").write_text(
+        "#+ severity: Violation\n#+ message_zh: 坏\n#+ message_en: bad\nSELECT ?this WHERE { ?this", encoding="utf-8")
+    with pytest.raises(ShapesError, match="Broken.rq"):
+        violation_queries(tmp_path)
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_example_is_caught_by_exactly_its_shape(path, config):
     data = Graph().parse(path).parse(config.ontology_file)
-    findings = validate(data, shapes_graph(config.shapes_dir))
+    findings = check(data, config.shapes_dir)
     fired = {f.shape.removeprefix(SHAPES) for f in findings if f.severity == "Violation"}
     want = expected(path)
     if want == "conforms":

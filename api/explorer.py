@@ -1,0 +1,139 @@
+"""The dependency and impact explorer: its JSON API under /api and the interactive graph page at /explorer.
+
+Views parse arguments → call ``qhfin.explore`` (and its neighbours) → render. The typed graph is built from the
+app's graph on the first request that needs it, so an app that is never asked starts as fast as before.
+The page draws with Cytoscape.js, installed from npm by the Makefile into ``api/static/vendor`` (never a CDN).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import Blueprint, Response, current_app, request
+
+from qhfin import checks as data_checks
+from qhfin import crosstab as cross
+from qhfin import explore, exports
+from qhfin import rank as ranking
+from qhfin import scenario as scenarios
+from qhfin.explore import DIRECTIONS, ExploreError, Explorer
+from qhfin.impact import KIND_ZH
+from qhfin.namespaces import BASE
+
+from .errors import ApiError
+from .params import state
+from .render import json_response, page
+
+blueprint = Blueprint("explorer", __name__, static_folder="static/explorer", static_url_path="/explorer/static")
+STATUS = {"unknown-name": 404, "ambiguous-name": 404, "bad-argument": 400}
+_lock = threading.Lock()
+
+
+def explorer() -> Explorer:
+    """The app's Explorer, built once (under a lock: two first requests must not build it twice)."""
+    with _lock:
+        ex = current_app.extensions.get("qhfin.explorer")
+        if ex is None or ex.graph is not state().graph:
+            ex = current_app.extensions["qhfin.explorer"] = Explorer.from_graph(state().graph, state().resolver)
+            current_app.extensions["qhfin.exports"] = {}  # whole-graph exports, made once per graph
+        return ex
+
+
+@blueprint.errorhandler(ExploreError)
+def _explore_error(exc: ExploreError) -> Response:
+    """A name that names nothing is a 404, an ambiguous one lists its candidates; both in the one error shape."""
+    detail = "；".join(f"{c['label']} <{c['id']}>" for c in exc.candidates) or None
+    return current_app.handle_user_exception(ApiError(STATUS.get(exc.code, 400), exc.zh, exc.en, exc.code, detail))
+
+
+def _arg(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        raise ApiError(400, f"缺少参数 {name}", f"the parameter {name} is missing", "missing-parameter", f"{name}=…")
+    return value
+
+
+def _int(name: str, default: int | None, low: int = 1, high: int = 50) -> int | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ApiError(400, f"{name} 须为{low}至{high}的整数", f"{name} must be an integer from {low} to {high}",
+                       "bad-argument", f"{name}={value}")
+    return int(value)
+
+
+@blueprint.get("/api/impact")
+def impact() -> Response:
+    """Downstream impact (what a failure reaches) or upstream support (what the node relies on), explained."""
+    direction = request.args.get("direction", "downstream")
+    if direction not in DIRECTIONS:
+        raise ApiError(400, "direction 须为 downstream 或 upstream", "direction must be downstream or upstream",
+                       "bad-argument", "direction=downstream|upstream")
+    return json_response(explore.impact(explorer(), _arg("node"), direction, _int("depth", None)))
+
+
+@blueprint.get("/api/path")
+def path() -> Response:
+    """How one node reaches another, step by step, with each step's basis and quote."""
+    return json_response(explore.path(explorer(), _arg("from"), _arg("to")))
+
+
+@blueprint.get("/api/scenario")
+def scenario() -> Response:
+    """What loses support when nodes are removed: ``remove`` repeated, or comma-separated."""
+    names = [n.strip() for value in request.args.getlist("remove") for n in value.split(",") if n.strip()]
+    if not names:
+        raise ApiError(400, "缺少参数 remove", "the parameter remove is missing", "missing-parameter", "remove=…")
+    return json_response(scenarios.scenario(explorer(), names))
+
+
+@blueprint.get("/api/rank")
+def rank() -> Response:
+    return json_response(ranking.rank(explorer(), _int("top", 10, high=500)))
+
+
+@blueprint.get("/api/workload")
+def workload() -> Response:
+    return json_response(ranking.workload(explorer(), _int("top", 10, high=500)))
+
+
+@blueprint.get("/api/crosstab")
+def crosstab() -> Response:
+    """theme × instrument, chapter × theme, body × theme (and any other pair of axes)."""
+    return json_response(cross.crosstab(explorer(), _arg("rows"), _arg("cols"), request.args.get("role") or None))
+
+
+@blueprint.get("/api/checks")
+def checks() -> Response:
+    return json_response(data_checks.checks(explorer()))
+
+
+@blueprint.get("/api/export/<fmt>")
+def export(fmt: str) -> Response:
+    """The typed graph as GraphML, GEXF or Cytoscape.js JSON; a node's neighbourhood as SVG or PNG."""
+    if fmt not in exports.FORMATS:
+        raise ApiError(404, f"不支持的格式“{fmt}”", f"unknown format “{fmt}”", "bad-format", "/".join(exports.FORMATS))
+    ex = explorer()
+    if fmt in exports.GRAPH_FORMATS:
+        cache = current_app.extensions["qhfin.exports"]
+        data = cache[fmt] if fmt in cache else cache.setdefault(fmt, exports.export(ex, fmt))
+        name = f"qhfin.{exports.FORMATS[fmt][1]}"
+    else:
+        node = ex.find(_arg("node"))
+        data = exports.export(ex, fmt, node, _int("depth", 1, high=3) or 1)
+        name = f"qhfin-{node.rsplit('/', 1)[-1]}.{exports.FORMATS[fmt][1]}"
+    response = Response(data, content_type=exports.FORMATS[fmt][0])
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@blueprint.get("/explorer")
+def explorer_page() -> Response:
+    """The interactive graph: zoom, filter by kind, click a node to light up its impact, open a task's page."""
+    ex = explorer()
+    counts = {k: len(ex.of_kind(k)) for k in KIND_ZH}
+    data = {"counts": counts, "edges": ex.net.number_of_edges(), "graph": "/api/export/cytoscape",
+            "impact": "/api/impact", "exports": {f: f"/api/export/{f}" for f in exports.FORMATS}, "iri_base": BASE}
+    return page("explorer.html", data, kinds=KIND_ZH)

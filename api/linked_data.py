@@ -1,0 +1,210 @@
+"""Linked Data: every IRI under /id/ dereferences here, by content negotiation; the dataset is described in DCAT and
+VoID at /.well-known/void; the whole graph is downloadable under /dumps/.
+
+People get HTML (the pages of ``api.pages``), programs get Turtle, JSON-LD or N-Triples, chosen by werkzeug from the
+Accept header or forced with ``?format=``. Nothing here reads the file system: an IRI is looked up in the graph, a
+dump is a name from a fixed table, so no path can reach a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+
+from qhfin.namespaces import BASE, DATASET, PLAN_IRI, PREFIXES
+from qhfin.store import FORMATS
+
+from . import pages
+from .details import ID_BASE, describe, kind_of
+from .errors import ApiError
+from .i18n import remember_lang
+from .params import state
+from .render import negotiate
+
+blueprint = Blueprint("linked_data", __name__)
+blueprint.after_request(remember_lang)
+
+RDF_TYPES = {  # media type → rdflib serializer
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
+OFFERED = ["text/html", *RDF_TYPES, "application/json"]
+FORMAT_PARAM = {"html": "text/html", "json": "application/json", "ttl": "text/turtle", "turtle": "text/turtle",
+                "jsonld": "application/ld+json", "nt": "application/n-triples"}
+DUMPS = {f"qhfin.{suffix}": name for name, (_ser, suffix, _media) in FORMATS.items()}  # qhfin.ttl → turtle
+IANA = "https://www.iana.org/assignments/media-types/"
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+_dump_lock = threading.Lock()
+
+
+def chosen_type(offered: list[str]) -> str:
+    """``?format=`` wins; otherwise the Accept header decides, 406 when nothing offered is acceptable."""
+    fmt = request.args.get("format")
+    if fmt:
+        if FORMAT_PARAM.get(fmt) not in offered:
+            raise ApiError(400, f"不支持的格式“{fmt}”", f"unsupported format “{fmt}”", "bad-format",
+                           "format=" + "|".join(k for k, v in FORMAT_PARAM.items() if v in offered))
+        return FORMAT_PARAM[fmt]
+    return negotiate(offered)
+
+
+def rdf_response(graph: Graph, media_type: str) -> Response:
+    serializer = RDF_TYPES[media_type]
+    if serializer == "json-ld":
+        context = {p: str(ns) for p, ns in PREFIXES.items()}
+        data = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    else:
+        data = graph.serialize(format=serializer)
+    response = Response(data, mimetype=media_type)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def alternates(path: str) -> str:
+    """A Link header naming the other representations, so that a client can find them without guessing."""
+    return ", ".join(f'<{path}?format={fmt}>; rel="alternate"; type="{FORMAT_PARAM[fmt]}"'
+                     for fmt in ("html", "ttl", "jsonld", "nt"))
+
+
+@blueprint.get("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    """Any IRI of the dataset: a page for people, its triples for programs."""
+    iri = URIRef(ID_BASE + rest)
+    graph = state().graph
+    if (iri, None, None) not in graph:
+        graph = named_graph(iri)  # the named graphs are resources too: GRAPH <…/graph/stated> can be looked up
+    if graph is None:
+        raise ApiError(404, f"图谱中没有“{ID_BASE + rest}”", f"“{ID_BASE + rest}” is not in the graph", "unknown-iri")
+    media_type = chosen_type(OFFERED)
+    if media_type in RDF_TYPES:
+        response = rdf_response(describe(graph, iri), media_type)
+    elif kind_of(graph, iri) == "task":
+        response = pages.task_page(iri, as_json=media_type == "application/json")
+    else:
+        response = pages.resource_page(iri, as_json=media_type == "application/json", graph=graph)
+    response.headers["Link"] = alternates(request.path)
+    return response
+
+
+def named_graph(iri: URIRef) -> Graph | None:
+    """A description of one of the dataset's named graphs (its size, what it is part of), or None."""
+    for named in state().dataset.graphs():
+        if named.identifier == iri and len(named):
+            out = Graph()
+            out.add((iri, RDF.type, VOID.Dataset))
+            out.add((iri, RDFS.label, Literal(str(iri).rsplit("/", 1)[-1])))
+            out.add((iri, VOID.triples, Literal(len(named))))
+            out.add((iri, DCTERMS.isPartOf, DATASET["qhfin"]))
+            return out
+    return None
+
+
+@blueprint.errorhandler(ApiError)
+def _error(exc: ApiError) -> Response:
+    return pages.error_page(exc)
+
+
+def void(root: str) -> Graph:
+    """DCAT + VoID for the dataset as this service publishes it: sizes, subsets, dumps and the SPARQL endpoint."""
+    graph, ds = state().graph, DATASET["qhfin"]
+    out = Graph()
+    for prefix, ns in PREFIXES.items():
+        out.bind(prefix, ns)
+    for p, o in graph.predicate_objects(ds):
+        out.add((ds, p, o))
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ID_BASE)}
+    out.add((ds, VOID.triples, Literal(len(graph))))
+    out.add((ds, VOID.entities, Literal(len(subjects))))
+    out.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
+    out.add((ds, VOID.classes, Literal(len(set(graph.objects(None, RDF.type))))))
+    out.add((ds, VOID.rootResource, PLAN_IRI))
+    for example in (URIRef(ID_BASE + "task/4-1-1-1-1"), URIRef(ID_BASE + "theme/rural-revitalization")):
+        if (example, None, None) in graph:
+            out.add((ds, VOID.exampleResource, example))
+    here = root + ".well-known/void"
+    if any(rule.rule == "/sparql" for rule in current_app.url_map.iter_rules()):
+        endpoint = URIRef(root + "sparql")
+        out.add((ds, VOID.sparqlEndpoint, endpoint))
+        service = URIRef(here + "#sparql")
+        out.add((ds, DCAT.distribution, URIRef(here + "#sparql-distribution")))
+        out.add((URIRef(here + "#sparql-distribution"), RDF.type, DCAT.Distribution))
+        out.add((URIRef(here + "#sparql-distribution"), DCAT.accessService, service))
+        out.add((URIRef(here + "#sparql-distribution"), DCAT.accessURL, endpoint))
+        out.add((service, RDF.type, DCAT.DataService))
+        out.add((service, DCAT.endpointURL, endpoint))
+        out.add((service, DCAT.servesDataset, ds))
+        out.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    for name, fmt in sorted(DUMPS.items()):
+        url, dist, media = URIRef(root + "dumps/" + name), URIRef(here + "#" + name), FORMATS[fmt][2]
+        out.add((ds, VOID.dataDump, url))
+        out.add((ds, DCAT.distribution, dist))
+        out.add((dist, RDF.type, DCAT.Distribution))
+        out.add((dist, DCAT.downloadURL, url))
+        out.add((dist, DCAT.accessURL, url))
+        out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
+        out.add((dist, DCTERMS.title, Literal(f"全量下载（{fmt}）", lang="zh")))
+        out.add((dist, DCTERMS.title, Literal(f"Full dump ({fmt})", lang="en")))
+    for named in sorted(state().dataset.graphs(), key=lambda g: str(g.identifier)):
+        if len(named) and str(named.identifier).startswith(BASE):
+            subset = URIRef(here + "#" + str(named.identifier).rsplit("/", 1)[-1])
+            out.add((ds, VOID.subset, subset))
+            out.add((subset, RDF.type, VOID.Dataset))
+            out.add((subset, DCTERMS.identifier, Literal(str(named.identifier), datatype=XSD.anyURI)))
+            out.add((subset, RDFS.label, Literal(str(named.identifier).rsplit("/", 1)[-1])))
+            out.add((subset, VOID.triples, Literal(len(named))))
+    return out
+
+
+@blueprint.get("/.well-known/void")
+def well_known_void() -> Response:
+    """The dataset described in DCAT and VoID (RFC 5785 / VoID §6.2)."""
+    graph = void(request.url_root)
+    media_type = chosen_type(["text/turtle", "application/ld+json", "application/n-triples", "text/html"])
+    if media_type == "text/html":
+        return pages.source_page("VoID / DCAT", graph.serialize(format="turtle"))
+    return rdf_response(graph, media_type)
+
+
+def serialize_whole(fmt: str) -> bytes:
+    """The whole graph (or, for trig and nquads, the dataset with its named graphs) in one format.
+
+    rdflib writes the line formats; Turtle, TriG and JSON-LD are written by pyoxigraph from them, sorted so that each
+    subject is one block, because rdflib's pretty serializers take several seconds on the whole graph.
+    """
+    quads = fmt in ("trig", "nquads")
+    lines = (state().dataset if quads else state().graph).serialize(format="nquads" if quads else "nt", encoding="utf-8")
+    if fmt in ("nt", "nquads"):
+        return lines
+    statements = ox.parse(lines, format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES)
+    key = (lambda q: (str(q.graph_name), str(q.subject), str(q.predicate))) if quads else (
+        lambda t: (str(t.subject), str(t.predicate)))
+    return ox.serialize(sorted(statements, key=key), format=OX_FORMATS[fmt],
+                        prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+
+
+def dump(name: str) -> bytes:
+    """A dump, serialized once per process (the graph does not change while the service runs)."""
+    cache = current_app.extensions.setdefault("qhfin_dumps", {})
+    with _dump_lock:
+        if name not in cache:
+            cache[name] = serialize_whole(DUMPS[name])
+        return cache[name]
+
+
+@blueprint.get("/dumps/<path:name>")
+def dumps(name: str) -> Response:
+    """qhfin.ttl, .nt, .trig, .nq, .jsonld — and nothing else, whatever the path says."""
+    if name not in DUMPS:
+        raise ApiError(404, f"没有名为“{name}”的下载文件", f"no dump named “{name}”", "unknown-dump",
+                       "可下载 / available: " + ", ".join(sorted(DUMPS)))
+    data = dump(name)
+    response = Response(data, mimetype=FORMATS[DUMPS[name]][2])
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return response.make_conditional(request)

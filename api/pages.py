@@ -1,0 +1,250 @@
+"""Pages for policy staff, Chinese first (``?lang=en`` for English), every one with a JSON twin (``?format=json``).
+
+Each view is: parse the request (``api.params``) → call ``qhfin`` → ``render.page``. The pages use only this app's
+own CSS; nothing is fetched from elsewhere, so they work air-gapped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, redirect, request, url_for
+from markupsafe import Markup, escape
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from qhfin.matrix import ERAS, LEVELS
+from qhfin.matrix import matrix as build_matrix
+from qhfin.measures import ROLE_ZH
+from qhfin.measures import measures as find_measures
+from qhfin.namespaces import QHFIN
+from qhfin.resolve import NotFound
+from qhfin.targets import targets as all_targets
+from qhfin.writers import WRITERS
+
+from .details import kind_of, local_href, ref, resource_view, task_detail
+from .errors import ApiError
+from .i18n import current_lang, pick, remember_lang, t
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, state
+from .render import error_page, json_response, page
+from .rest import CONCEPT_KINDS, concept_kinds, concept_list
+
+blueprint = Blueprint("pages", __name__)
+blueprint.after_request(remember_lang)
+SEARCH_ORDER = ("theme", "instrument", "group", "body", "target")
+NOTATION = re.compile(r"^[4-7](-\d{1,2}){4}(\.\d{1,2})?$")
+CHAPTERS = {"4": ("第四章", "Chapter 4"), "5": ("第五章", "Chapter 5"), "6": ("第六章", "Chapter 6"), "7": ("第七章", "Chapter 7")}
+ROLE_EN = {"lead": "lead", "cooperating": "cooperating", "addressee": "addressed", "per-duty": "per duty",
+           "mentioned": "mentioned"}
+BASIS_NAMES = {"stated": ("原文写明", "stated in the text"), "rule": ("规则推导", "derived by a rule"),
+               "curated": ("人工审定", "curated"), "text": ("文字匹配", "text match")}
+KIND_NAMES = {"theme": ("主题", "Themes"), "instrument": ("政策工具", "Policy instruments"),
+              "group": ("服务对象", "Target groups"), "body": ("单位", "Bodies"), "target": ("目标", "Targets"),
+              "task": ("任务", "Task")}
+QUESTIONS = [  # (zh, en, page, arguments): what policy staff ask, each answered by one page
+    ("哪些措施支持乡村振兴？", "Which measures support rural revitalisation?", "pages.measures_page", {"theme": "乡村振兴"}),
+    ("青海银行要做哪些事？", "What does the Bank of Qinghai have to do?", "pages.measures_page", {"body": "青海银行"}),
+    ("用到“两权”抵押贷款的措施有哪些？", "Which measures use 'two rights' mortgage loans?", "pages.measures_page",
+     {"instrument": "两权抵押"}),
+    ("省农担公司参与哪些任务？", "Which tasks involve the provincial agricultural credit guarantee company?",
+     "pages.measures_page", {"body": "省农担公司"}),
+    ("人民银行西宁中心支行牵头哪些任务？", "Which tasks does the PBOC Xining Central Sub-branch lead?", "pages.measures_page",
+     {"body": "人民银行西宁中心支行", "role": "lead"}),
+    ("哪些措施服务小微企业？", "Which measures serve micro and small enterprises?", "pages.measures_page", {"group": "小微企业"}),
+    ("绿色金融有哪些措施？", "What are the green-finance measures?", "pages.measures_page", {"theme": "绿色金融"}),
+    ("保险深度目标靠哪些措施实现？", "Which measures drive the insurance-depth target?", "pages.measures_page",
+     {"target": "insurance-depth-2025"}),
+    ("到2025年各项指标要达到多少？每年要增长多快？", "What must each indicator reach by 2025, and how fast must it grow?",
+     "pages.targets_page", {}),
+    ("第五章的任务由谁牵头、谁配合？", "Who leads and who cooperates on Chapter 5's tasks?", "pages.matrix_page", {"chapter": "5"}),
+]
+
+
+def _href(endpoint: str, **args: str) -> str:
+    return url_for(endpoint, **args)
+
+
+def with_args(**changes: str | None) -> str:
+    """The current page's URL with some arguments set (or removed, with None)."""
+    args = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def mark(text: str, needle: str | None) -> Markup:
+    """The text with every occurrence of ``needle`` marked; both are escaped first."""
+    if not needle:
+        return escape(text)
+    parts = str(text).split(needle)
+    return Markup("<mark>{}</mark>").format(needle).join(escape(p) for p in parts)
+
+
+def role_name(role: str | None) -> str:
+    return t(ROLE_ZH.get(role or "", role or ""), ROLE_EN.get(role or "", role or ""))
+
+
+def number(value: float | None) -> str:
+    """15000.0 → 15000, 3.80 → 3.8: figures as the plan prints them."""
+    if value is None:
+        return "—"
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def unit_text(label: str | None) -> str:
+    return "%" if label in ("百分比", "per cent") else (label or "")
+
+
+def basis_name(basis: str | None) -> str:
+    zh, en = BASIS_NAMES.get(basis or "", (basis or "", basis or ""))
+    return t(zh, en)
+
+
+@blueprint.app_context_processor
+def helpers() -> dict:
+    """What every template may use; registered app-wide so that other blueprints' pages can extend base.html."""
+    return {"t": t, "pick": pick, "with_args": with_args, "mark": mark, "role_name": role_name,
+            "basis_name": basis_name, "local": local_href, "number": number, "unit_text": unit_text,
+            "lang": current_lang(), "has_route": has_route}
+
+
+def has_route(path: str) -> bool:
+    """Whether the app serves ``path`` (the menu links to the SPARQL editor and the explorer only when they exist)."""
+    return any(rule.rule == path for rule in current_app.url_map.iter_rules())
+
+
+@blueprint.errorhandler(ApiError)
+def _error(exc: ApiError) -> Response:
+    return error_page(exc)
+
+
+@blueprint.get("/")
+def home() -> Response:
+    """The questions people ask, and one search box."""
+    graph = state().graph
+    questions = [{"zh": zh, "en": en, "href": _href(endpoint, **args)} for zh, en, endpoint, args in QUESTIONS]
+    counts = {kind: len({s for c in classes for s in graph.subjects(RDF.type, c)})
+              for kind, classes in (("task", (QHFIN.Task,)), ("body", (QHFIN.Body, QHFIN.BodyGroup)),
+                                    ("theme", (QHFIN.Theme,)), ("instrument", (QHFIN.Instrument,)),
+                                    ("target", (QHFIN.Target,)))}
+    return page("home.html", {"questions": questions, "counts": counts, "search": _href("pages.search")})
+
+
+@blueprint.get("/search")
+def search() -> Response:
+    """A task's notation goes to its page, a concept's own name to its measures (乡村振兴 → theme); any other text is
+    looked up in the tasks."""
+    q = request.args.get("q", "").strip()
+    keep = {k: v for k, v in request.args.items() if k in ("format", "lang")}
+    if not q:
+        return redirect(_href("pages.home", **keep))
+    if NOTATION.match(q):
+        try:
+            return redirect(local_href(str(state().resolver.resolve("task", q))) or "/")
+        except NotFound:
+            pass
+    for kind in SEARCH_ORDER:
+        try:
+            state().resolver.resolve(kind, q)
+        except NotFound:
+            continue
+        return redirect(_href("pages.measures_page", **{kind: q}, **keep))
+    return redirect(_href("pages.measures_page", q=q, **keep))
+
+
+def _facet(name: str, counts: Counter, labels: dict[str, dict], active: str | None) -> list[dict]:
+    return [{**labels[key], "count": n, "href": with_args(**{name: key}), "active": key == active}
+            for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], labels[kv[0]]["label"]))]
+
+
+def facets(results: list[dict], query: dict) -> dict:
+    """Counts of theme, instrument, body, chapter and (with a body) role over the results, each a link that narrows."""
+    found: dict[str, Counter] = {k: Counter() for k in ("theme", "instrument", "body", "chapter", "role")}
+    labels: dict[str, dict] = {}
+    for r in results:
+        for name, key in (("theme", "themes"), ("instrument", "instruments"), ("body", "bodies")):
+            for item in {c["id"]: c for c in r[key]}.values():
+                found[name][item["id"]] += 1
+                labels[item["id"]] = {"id": item["id"], "label": item["label"], "label_en": item.get("label_en")}
+        chapter = r["notation"].split("-")[0]
+        found["chapter"][chapter] += 1
+        labels[chapter] = {"id": chapter, "label": CHAPTERS[chapter][0], "label_en": CHAPTERS[chapter][1]}
+        if query.get("body"):
+            for role in {b["role"] for b in r["bodies"] if b["id"] == query["body"] and b["role"]}:
+                found["role"][role] += 1
+                labels[role] = {"id": role, "label": ROLE_ZH[role], "label_en": ROLE_EN[role]}
+    return {name: _facet(name, counts, labels, query.get(name)) for name, counts in found.items()}
+
+
+@blueprint.get("/measures")
+def measures_page() -> Response:
+    """Measures with facets and the why of each; the filters name things by label, alias or IRI."""
+    query = measures_query()
+    data = find_measures(state().graph, query, state().resolver)
+    data["facets"] = facets(data["results"], data["query"])
+    data["filters"] = [{"kind": kind, **ref(state().graph, URIRef(value)), "remove": with_args(**{kind: None})}
+                       for kind in MEASURE_FILTERS if (value := data["query"].get(kind))]
+    q = data["query"].get("q")
+    data["suggestions"] = [{"kind": kind, **ref(state().graph, iri), "href": _href("pages.measures_page", **{kind: str(iri)})}
+                           for kind, iri in (state().resolver.search(q, SEARCH_ORDER) if q else [])][:12]
+    return page("measures.html", data, kind_names=KIND_NAMES)
+
+
+@blueprint.get("/matrix")
+def matrix_page() -> Response:
+    """The 任务分工表 with its filters; each download link carries the same filters."""
+    filters, level, era = matrix_arguments()
+    data = build_matrix(state().graph, filters, level, era)
+    args = {k: v for k, v in request.args.items() if k in ("chapter", "theme", "body", "instrument", "level", "era") and v}
+    data["downloads"] = {fmt: _href("rest.matrix", format=fmt, **args) for fmt in WRITERS}
+    data["filters"] = {**{k: request.args.get(k, "") for k in ("chapter", "theme", "body", "instrument")},
+                       "level": level, "era": era}
+    return page("matrix.html", data, levels=LEVELS, eras=ERAS, chapters=CHAPTERS,
+                names={kind: concept_list("", (kind,))["results"] for kind in ("theme", "instrument", "body")})
+
+
+@blueprint.get("/targets")
+def targets_page() -> Response:
+    """2020 baseline → 2025 target, and the annual growth that requires."""
+    data = all_targets(state().graph)
+    for target in data["results"]:
+        target["href"] = local_href(target["id"])
+        for task in target["tasks"]:
+            task["href"] = local_href(task["id"])
+    return page("targets.html", data)
+
+
+@blueprint.get("/concepts")
+def concepts_page() -> Response:
+    """Every theme, instrument, target group and body, or those whose names contain the text."""
+    data = concept_list(request.args.get("q", "").strip(), concept_kinds())
+    return page("concepts.html", data, kind_names=KIND_NAMES, kinds=CONCEPT_KINDS)
+
+
+def task_page(iri: URIRef, as_json: bool) -> Response:
+    """The task page (at its IRI under /id/task/): the sentence in its paragraph, bodies, links and their reasons."""
+    data = task_detail(state().graph, iri)
+    return json_response(data) if as_json else page("task.html", data, as_json=False)
+
+
+def resource_page(iri: URIRef, as_json: bool, graph: Graph | None = None) -> Response:
+    """Any other resource: what it is, its properties, what points at it; concepts link to their measures."""
+    graph = state().graph if graph is None else graph
+    data = resource_view(graph, iri)
+    kind = kind_of(graph, iri)
+    if kind in MEASURE_FILTERS:
+        data["measures"] = _href("pages.measures_page", **{kind: str(iri)})
+    return json_response(data) if as_json else page("resource.html", data, kind_names=KIND_NAMES, as_json=False)
+
+
+def source_page(title: str, text: str) -> Response:
+    """A document shown as text (the VoID description, for people who open it in a browser)."""
+    return page("source.html", {"title": title, "text": text}, as_json=False, json_twin=False)
+
+
+__all__ = ["blueprint", "error_page", "resource_page", "source_page", "task_page"]

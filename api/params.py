@@ -1,0 +1,73 @@
+"""Request parameters → the arguments of ``qhfin`` functions, with the one error shape for anything that names nothing.
+
+Shared by the JSON API and the pages, so that ``theme=乡村振兴`` means the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app, request
+from rdflib import URIRef
+
+from qhfin.matrix import ERAS, LEVELS, Filters
+from qhfin.measures import ROLE_NAME, Query
+from qhfin.resolve import NotFound
+
+from .errors import ApiError
+
+KIND_ZH = {"theme": "主题", "instrument": "政策工具", "group": "服务对象", "body": "单位", "target": "目标", "task": "任务"}
+MEASURE_FILTERS = ("theme", "instrument", "body", "target", "group")
+ROLES = tuple(ROLE_NAME.values())
+CHAPTER = re.compile(r"^[4-7](-\d{1,2}){0,4}$")
+
+
+def state():
+    return current_app.extensions["qhfin"]
+
+
+def resolve(kind: str, name: str) -> URIRef:
+    """The IRI a name means (label, alias, notation or IRI); 404 in both languages when it means nothing."""
+    try:
+        return state().resolver.resolve(kind, name.strip())
+    except NotFound as exc:
+        raise ApiError(404, f"未找到名为“{name}”的{KIND_ZH[kind]}", f"no {kind} is named “{name}”", "unknown-name",
+                       f"{kind}={name}") from exc
+
+
+def _chapter() -> str | None:
+    chapter = request.args.get("chapter", "").strip() or None
+    if chapter and not CHAPTER.match(chapter):
+        raise ApiError(400, f"章节“{chapter}”格式有误，应如 5 或 5-6", f"chapter “{chapter}” should look like 5 or 5-6",
+                       "bad-chapter", "chapter=4|5|6|7[-section[-subsection]]")
+    return chapter
+
+
+def measures_query() -> Query:
+    """``Query`` from the request, every name resolved first so that an unknown one is reported by its parameter."""
+    values: dict[str, str | None] = {}
+    for kind in MEASURE_FILTERS:
+        name = request.args.get(kind, "").strip()
+        values[kind] = str(resolve(kind, name)) if name else None
+    role = request.args.get("role", "").strip() or None
+    if role and role not in ROLES:
+        raise ApiError(400, f"角色“{role}”无效", f"unknown role “{role}”", "bad-role", "role=" + "|".join(ROLES))
+    if role and not values["body"]:
+        raise ApiError(400, "按角色筛选须同时指定单位（body）", "role filters need a body", "role-without-body", "body=…&role=…")
+    q = request.args.get("q", "").strip() or None
+    return Query(**values, q=q, role=role, chapter=_chapter())
+
+
+def matrix_arguments() -> tuple[Filters, str, str]:
+    """Filters, level and era for ``qhfin.matrix.matrix``; names resolved first, as for the measures."""
+    names = {k: request.args.get(k, "").strip() or None for k in ("theme", "body", "instrument")}
+    for kind, name in names.items():
+        if name:
+            resolve(kind, name)
+    level = request.args.get("level", "task")
+    era = request.args.get("era", "2021")
+    if level not in LEVELS:
+        raise ApiError(400, f"level 须为 {'/'.join(LEVELS)}", f"level must be one of {', '.join(LEVELS)}", "bad-level")
+    if era not in ERAS:
+        raise ApiError(400, f"era 须为 {'/'.join(ERAS)}", f"era must be one of {', '.join(ERAS)}", "bad-era")
+    return Filters(chapter=_chapter(), **names), level, era

@@ -1,0 +1,119 @@
+"""The JSON API under /api: measures, targets, the matrix in five formats, concepts, tasks, and its OpenAPI document.
+
+Each view parses its arguments (``api.params``), calls one ``qhfin`` function and renders; nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import URIRef
+from rdflib.namespace import RDF, SKOS
+
+from qhfin.matrix import matrix as build_matrix
+from qhfin.measures import measures as find_measures
+from qhfin.resolve import KINDS, label
+from qhfin.targets import targets as all_targets
+from qhfin.writers import MEDIA_TYPES, WRITERS
+
+from .details import kind_of, local_href, task_detail
+from .errors import ApiError
+from .openapi import document
+from .params import matrix_arguments, measures_query, resolve, state
+from .render import json_response
+
+blueprint = Blueprint("rest", __name__, url_prefix="/api")
+CONCEPT_KINDS = ("theme", "instrument", "group", "body", "target")
+
+
+@blueprint.get("/measures")
+def measures() -> Response:
+    """Measures (sentence-level tasks) matching every filter, each with why it matched."""
+    return json_response(find_measures(state().graph, measures_query(), state().resolver))
+
+
+@blueprint.get("/targets")
+def targets() -> Response:
+    """The 2025 targets with their 2020 baselines, the growth they require and the tasks behind them."""
+    return json_response(all_targets(state().graph))
+
+
+@blueprint.get("/matrix")
+def matrix() -> Response:
+    """The 任务分工表 in json, csv, xlsx, html or md, filtered, with a download name."""
+    fmt = request.args.get("format", "json")
+    if fmt not in WRITERS:
+        raise ApiError(400, f"不支持的格式“{fmt}”", f"unsupported format “{fmt}”", "bad-format", "format=" + "|".join(WRITERS))
+    filters, level, era = matrix_arguments()
+    data = WRITERS[fmt](build_matrix(state().graph, filters, level, era))
+    response = Response(data, content_type=MEDIA_TYPES[fmt])
+    disposition = "inline" if fmt in ("json", "html") else "attachment"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="qhfin-matrix.{fmt}"; filename*=UTF-8\'\'{quote(download_name(fmt))}')
+    return response
+
+
+def download_name(fmt: str) -> str:
+    """任务分工表-乡村振兴-第5章-2023.xlsx: the filters in the name, so that two downloads are told apart."""
+    parts = ["任务分工表"]
+    for kind in ("theme", "instrument", "body"):
+        if name := request.args.get(kind, "").strip():
+            parts.append(label(state().graph, resolve(kind, name)))
+    if chapter := request.args.get("chapter", "").strip():
+        parts.append(f"第{chapter}章" if "-" not in chapter else f"章节{chapter}")
+    if request.args.get("level") == "paragraph":
+        parts.append("按段")
+    if request.args.get("era") == "2023":
+        parts.append("2023")
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", "-".join(parts)) + f".{fmt}"
+
+
+def concept_list(q: str, kinds: tuple[str, ...]) -> dict:
+    """Concepts any of whose names contains ``q`` (all of them when ``q`` is empty)."""
+    graph = state().graph
+    found = state().resolver.search(q, kinds) if q else [
+        (kind, iri) for kind in kinds for iri in sorted({s for c in KINDS[kind] for s in graph.subjects(RDF.type, c)})]
+    results = []
+    for kind, iri in found:
+        results.append({
+            "id": str(iri), "kind": kind, "label": label(graph, iri), "label_en": label(graph, iri, "en"),
+            "alt_labels": sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
+            "href": local_href(str(iri)),
+            "measures": f"/api/measures?{kind}={quote(str(iri), safe='')}",
+        })
+    return {"query": {"q": q, "kind": list(kinds)}, "count": len(results), "results": results}
+
+
+def concept_kinds() -> tuple[str, ...]:
+    kinds = tuple(k for k in request.args.get("kind", "").split(",") if k) or CONCEPT_KINDS[:4]
+    if unknown := [k for k in kinds if k not in CONCEPT_KINDS]:
+        raise ApiError(400, f"未知的概念类别“{unknown[0]}”", f"unknown kind “{unknown[0]}”", "bad-kind",
+                       "kind=" + ",".join(CONCEPT_KINDS))
+    return kinds
+
+
+@blueprint.get("/concepts")
+def concepts() -> Response:
+    """Themes, instruments, target groups and bodies found by any of their names."""
+    return json_response(concept_list(request.args.get("q", "").strip(), concept_kinds()))
+
+
+def find_task(task_id: str) -> URIRef:
+    iri = resolve("task", task_id)
+    if kind_of(state().graph, iri) != "task":
+        raise ApiError(404, f"未找到任务“{task_id}”", f"no task “{task_id}”", "unknown-name")
+    return iri
+
+
+@blueprint.get("/tasks/<path:task_id>", merge_slashes=False)
+def task(task_id: str) -> Response:
+    """One task (notation such as 4-1-1-1-1, or its IRI) with every link's reason, its paragraph and dependencies."""
+    return json_response(task_detail(state().graph, find_task(task_id)))
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """This API described in OpenAPI 3.1."""
+    return json_response(document(current_app, request.url_root))

@@ -1,0 +1,275 @@
+"""``make bench``: qhfin (embedded engine, all guards and the time limit on; result cache on, then off) against a
+standalone Oxigraph server loaded with the same graph, and a naive Flask + rdflib endpoint as the floor.
+
+The workload is mixed: qhfin's named queries (with their default parameters written in as VALUES, so that every
+server gets the very same text), which are also the queries behind the REST calls (measures by theme / instrument /
+body, targets, the matrix, concepts, a task). Every server runs on loopback; every run is bounded in time. Prints
+the table and the ratios and writes them, with date, machine and versions, to bench/results-<date>.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from qhfin.build import union
+from qhfin.config import Config
+from qhfin.queries import load_queries
+from qhfin.resolve import Resolver
+from qhfin.sparql import with_bindings
+from qhfin.store import load
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+CONCURRENCY = (1, 4, 16)
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))  # per cell, after a warm-up
+NAIVE_SECONDS = float(os.environ.get("BENCH_NAIVE_SECONDS", "6"))
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def workload(config: Config) -> list[tuple[str, str]]:
+    resolver = Resolver(union(load(config)))
+    return [(q.name, with_bindings(q.text, dict(q.bindings({}, resolver))))
+            for q in load_queries(config.queries_dir).values()]
+
+
+def wait_ready(url: str, started: float, limit: float = 120.0) -> float:
+    body = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
+    while time.monotonic() - started < limit:
+        try:
+            request = urllib.request.Request(url, body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                         "Accept": "application/sparql-results+json"})
+            if b"true" in urllib.request.urlopen(request, timeout=2).read():
+                return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url} not ready after {limit} s")
+
+
+class Server:
+    def __init__(self, name: str, argv: list[str], url: str, env: dict | None = None, after=None) -> None:
+        self.name, self.url = name, url
+        started = time.monotonic()
+        self.process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        if after:
+            after(started)
+        self.startup = wait_ready(url, started)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_qhfin(config: Config, cache_mb: int) -> Server:
+    port = free_port()
+    env = {"QHFIN_RESULT_CACHE_MB": str(cache_mb), "QHFIN_BUILD_DIR": str(config.build_dir)}
+    return Server(f"qhfin (cache {'on' if cache_mb else 'off'})", [str(BIN / "qhfin"), "serve", "--port", str(port)],
+                  f"http://127.0.0.1:{port}/sparql", env)
+
+
+def start_oxigraph(config: Config) -> Server:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    def load_data(started: float) -> None:  # start-up includes loading the same file
+        for _ in range(200):
+            try:
+                data = config.built_graph.read_bytes()
+                request = urllib.request.Request(base + "/store", data, {"Content-Type": "application/trig"}, method="POST")
+                urllib.request.urlopen(request, timeout=60).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("oxigraph did not take the data")
+
+    binary = shutil.which("oxigraph") or str(BIN / "oxigraph")
+    return Server("oxigraph server", [binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                  base + "/query", after=load_data)
+
+
+def start_naive(config: Config) -> Server:
+    port = free_port()
+    return Server("naive flask+rdflib", [sys.executable, str(ROOT / "bench" / "naive.py"), str(config.built_graph), str(port)],
+                  f"http://127.0.0.1:{port}/sparql")
+
+
+def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds: float) -> dict:
+    """``concurrency`` clients with kept-alive connections, each cycling through the workload, for ``seconds``."""
+    parts = urllib.parse.urlsplit(url)
+    bodies = [(name, urllib.parse.urlencode({"query": text}).encode()) for name, text in queries]
+    latencies: dict[str, list[float]] = {name: [] for name, _ in queries}
+    errors: list[str] = []
+    count = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client(offset: int) -> None:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        i = offset
+        while time.monotonic() < stop_at:
+            name, body = bodies[i % len(bodies)]
+            i += 1
+            started = time.perf_counter()
+            try:
+                conn.request("POST", parts.path, body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                        "Accept": "application/sparql-results+json"})
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if not ok:
+                    response = f"HTTP {response.status}"
+            except (OSError, http.client.HTTPException) as exc:
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+                ok, response = False, exc
+            elapsed = time.perf_counter() - started
+            with lock:
+                if ok:
+                    latencies[name].append(elapsed)
+                    count[0] += 1
+                else:
+                    errors.append(f"{name}: {response}")
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {"rps": count[0] / elapsed, "errors": len(errors), "error_kinds": sorted(set(errors))[:3],
+            "median_ms": {n: statistics.median(v) * 1000 for n, v in latencies.items() if v}}
+
+
+def measure(server: Server, queries, seconds: float) -> dict:
+    run_cell(server.url, queries, 2, min(2.0, seconds))  # warm-up (fills caches where there are caches)
+    return {c: run_cell(server.url, queries, c, seconds) for c in CONCURRENCY}
+
+
+def machine() -> str:
+    cpu = "?"
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    return f"{platform.node()} · {platform.system()} {platform.release()} · {cpu} · {os.cpu_count()} cores"
+
+
+def versions() -> str:
+    names = ("pyoxigraph", "oxigraph", "rdflib", "flask", "waitress")
+    found = []
+    for n in names:
+        try:
+            found.append(f"{n} {version(n)}")
+        except Exception:  # noqa: BLE001 - a missing package is reported as such
+            found.append(f"{n} ?")
+    return f"Python {platform.python_version()} · " + " · ".join(found)
+
+
+def report(results: dict, startups: dict, queries, triples: int) -> str:
+    ox = results["oxigraph server"]
+    lines = [f"# qhfin SPARQL benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+             f"- machine: {machine()}", f"- versions: {versions()}",
+             f"- data: build/qhfin.trig, {triples} quads; workload: {len(queries)} queries ({', '.join(n for n, _ in queries)})",
+             f"- each cell {SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; clients with kept-alive connections on "
+             "the same machine; qhfin with QHFIN_TIME_LIMIT=10 and every guard on", "",
+             "## Throughput (requests/s; errors in brackets)", "",
+             "| server | start-up s | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |",
+             "|---|---|" + "---|" * len(CONCURRENCY)]
+    for name, cells in results.items():
+        lines.append(f"| {name} | {startups[name]:.2f} | " + " | ".join(
+            f"{cells[c]['rps']:.0f} ({cells[c]['errors']})" for c in CONCURRENCY) + " |")
+    lines += ["", "## Ratios against the Oxigraph server", "",
+              "| server | start-up | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |", "|---|---|" + "---|" * len(CONCURRENCY)]
+    for name, cells in results.items():
+        if name == "oxigraph server":
+            continue
+        lines.append(f"| {name} | {startups[name] / startups['oxigraph server']:.2f}× | " + " | ".join(
+            f"{cells[c]['rps'] / ox[c]['rps']:.2f}×" for c in CONCURRENCY) + " |")
+    naive = results.get("naive flask+rdflib")
+    if naive and all(naive[c]["rps"] for c in CONCURRENCY):
+        lines += ["", "qhfin against the naive Flask + rdflib endpoint (throughput): " + "; ".join(
+            f"{name} c={c}: {cells[c]['rps'] / naive[c]['rps']:.1f}×" for name, cells in results.items()
+            if name.startswith("qhfin") for c in CONCURRENCY)]
+    lines += ["", "## Median latency per query at c=1 (ms)", "",
+              "| query | " + " | ".join(results) + " | qhfin cache on / oxigraph | qhfin cache off / oxigraph |",
+              "|---|" + "---|" * (len(results) + 2)]
+    for name, _ in queries:
+        cells = [results[s][1]["median_ms"].get(name) for s in results]
+        ox_ms = ox[1]["median_ms"].get(name)
+
+        def ratio(server: str, name: str = name, ox_ms: float | None = ox_ms) -> str:
+            mine = results.get(server, {}).get(1, {}).get("median_ms", {}).get(name)
+            if mine is None or not ox_ms:
+                return "–"
+            return f"{mine / ox_ms:.2f}× ({mine - ox_ms:+.1f} ms)"
+
+        lines.append(f"| {name} | " + " | ".join("–" if v is None else f"{v:.1f}" for v in cells)
+                     + f" | {ratio('qhfin (cache on)')} | {ratio('qhfin (cache off)')} |")
+    errors = [f"{s} c={c}: {cells[c]['error_kinds']}" for s, cells in results.items() for c in CONCURRENCY if cells[c]["errors"]]
+    if errors:
+        lines += ["", "## Errors", "", *[f"- {e}" for e in errors]]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    config = Config.from_env()
+    if not config.built_graph.exists():
+        sys.exit(f"{config.built_graph} is missing: run `make build` first")
+    queries = workload(config)
+    import pyoxigraph
+
+    triples = sum(1 for _ in pyoxigraph.parse(path=str(config.built_graph), format=pyoxigraph.RdfFormat.TRIG))
+    results: dict[str, dict] = {}
+    startups: dict[str, float] = {}
+    plan = [("oxigraph server", lambda: start_oxigraph(config), SECONDS),
+            ("qhfin (cache on)", lambda: start_qhfin(config, 64), SECONDS),
+            ("qhfin (cache off)", lambda: start_qhfin(config, 0), SECONDS)]
+    if os.environ.get("BENCH_SKIP_NAIVE") != "1":
+        plan.append(("naive flask+rdflib", lambda: start_naive(config), NAIVE_SECONDS))
+    for name, start, seconds in plan:
+        print(f"… {name}", flush=True)
+        server = start()
+        try:
+            startups[name] = server.startup
+            results[name] = measure(server, queries, seconds)
+        finally:
+            server.stop()
+        print("   " + ", ".join(f"c={c}: {results[name][c]['rps']:.0f}/s ({results[name][c]['errors']} errors "
+                                f"{results[name][c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
+    text = report(results, startups, queries, triples)
+    print(text)
+    out = ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d}.md"
+    out.write_text(text, encoding="utf-8")
+    print(f"written: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

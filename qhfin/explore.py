@@ -1,0 +1,286 @@
+"""What depends on what, what a failure reaches, and why: the questions asked of the typed graph.
+
+Influence does not follow the RDF arrows everywhere, so each predicate says which way a failure travels
+(``FLOW``): a body or an instrument that fails reaches the tasks that rely on it; a task that stalls reaches the
+targets it drives, the themes and groups it serves, the tasks that depend on it, and the sentence it is a clause
+of; a narrower concept reaches its broader one (a member body reaches its group). A task's paragraph is where it
+is written, not something it relies on, so ``is_part_of`` carries nothing.
+
+Every answer is a dict (the CLI, the JSON API and the page render the same one); every step of every path says
+which link it follows, on what basis (stated / rule / curated) and with the plan's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
+
+from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
+from .namespaces import QHFIN
+from .resolve import NotFound, Resolver, _norm
+
+FLOW = {  # predicate → which way a failure travels along its triples: "forward" s → o, "reverse" o → s
+    "responsibleBody": "reverse",
+    "usesInstrument": "reverse",
+    "dependsOn": "reverse",
+    "contributesTo": "forward",
+    "supportsTheme": "forward",
+    "targetsGroup": "forward",
+    "subTaskOf": "forward",
+    "broader": "forward",
+}
+DIRECTIONS = ("downstream", "upstream")
+NAME_ORDER = ("task", "target", "body", "instrument", "theme", "group")  # an ambiguous name means the first kind
+TYPE_ORDER = {k: i for i, k in enumerate(("task", "target", "theme", "group", "instrument", "body", "paragraph"))}
+CARRIERS = ("per-duty", "addressee", "cooperating")  # who carries a task that names no lead; a mention carries nothing
+Edge = tuple[str, str, str]  # (subject, object, key) of an edge of the typed graph
+
+
+class ExploreError(ValueError):
+    """A name that names nothing, or an argument out of range; the message is in Chinese and English."""
+
+    def __init__(self, zh: str, en: str, code: str = "bad-argument", candidates: list[dict] | None = None) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en, self.code, self.candidates = zh, en, code, candidates or []
+
+
+@dataclass
+class Explorer:
+    """The typed graph and its influence adjacency, built once per RDF graph and shared by every question."""
+
+    graph: Graph
+    net: nx.MultiDiGraph
+    resolver: Resolver
+    down: dict[str, list[tuple[str, Edge]]] = field(default_factory=dict)
+    up: dict[str, list[tuple[str, Edge]]] = field(default_factory=dict)
+    _tasks: dict[bool, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_graph(cls, graph: Graph, resolver: Resolver | None = None) -> Explorer:
+        ex = cls(graph, rdf_to_networkx(graph), resolver or Resolver(graph))
+        for s, o, key, pred in ex.net.edges(keys=True, data="predicate"):
+            way = FLOW.get(pred)
+            if way is None:
+                continue
+            a, b = (s, o) if way == "forward" else (o, s)
+            ex.down.setdefault(a, []).append((b, (s, o, key)))
+            ex.up.setdefault(b, []).append((a, (s, o, key)))
+        for adjacency in (ex.down, ex.up):
+            for steps in adjacency.values():
+                steps.sort(key=lambda step: (ex.edge_rank(step[1]), step[0]))
+        return ex
+
+    # ---- nodes and names ------------------------------------------------------------------------------------
+    def kind(self, node: str) -> str:
+        return self.net.nodes[node]["kind"]
+
+    def ref(self, node: str) -> dict:
+        data = self.net.nodes[node]
+        ref = {"id": node, "label": data["label"], "label_en": data["label_en"], "type": data["kind"]}
+        if data["kind"] in ("task", "paragraph"):
+            ref["notation"] = data["notation"]
+        return ref
+
+    def name(self, node: str) -> str:
+        """How an explanation names a node: 任务4-2-3-1-2“加强政府性融资担保体系建设”, 单位“省农担公司”."""
+        data = self.net.nodes[node]
+        if data["kind"] in ("task", "paragraph"):
+            return f"{KIND_ZH[data['kind']]}{data['notation']}“{data['label']}”"
+        return f"{KIND_ZH[data['kind']]}“{data['label']}”"
+
+    def tasks(self, leaf: bool = False) -> list[str]:
+        """Tasks in plan order; with ``leaf``, a sentence split into clauses is represented by its clauses."""
+        if leaf not in self._tasks:
+            found = [n for n, k in self.net.nodes(data="kind") if k == "task"]
+            if leaf:
+                found = [t for t in found if not any(k == "subTaskOf" for _, _, k in self.net.in_edges(t, keys=True))]
+            self._tasks[leaf] = sorted(found, key=lambda t: (self.net.nodes[t]["order"], self.net.nodes[t]["notation"]))
+        return list(self._tasks[leaf])
+
+    def of_kind(self, kind: str) -> list[str]:
+        return sorted(n for n, k in self.net.nodes(data="kind") if k == kind)
+
+    def find(self, name: str) -> str:
+        """A node from anything a person would type: an IRI, a notation, a name or alias of any kind, or a target
+        by its indicator and value (保险深度3.8%). Raises ExploreError, listing the candidates when ambiguous."""
+        name = name.strip()
+        if name in self.net:
+            return name
+        for kind in NAME_ORDER:
+            try:
+                iri = str(self.resolver.resolve(kind, name))
+            except NotFound:
+                continue
+            if iri in self.net:
+                return iri
+        if (target := self._target_by_value(name)) is not None:
+            return target
+        hits = [str(i) for _k, i in self.resolver.search(name, NAME_ORDER) if str(i) in self.net]
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise ExploreError(f"“{name}”可指多个节点，请写得更具体", f"“{name}” matches several nodes; be more specific",
+                               "ambiguous-name", [self.ref(h) for h in hits[:12]])
+        raise ExploreError(f"未找到“{name}”", f"nothing is named “{name}”", "unknown-name")
+
+    def _target_by_value(self, name: str) -> str | None:
+        """保险深度3.8% → the target whose indicator is named 保险深度 and whose value is 3.8."""
+        match = re.match(r"^(?P<words>.*?)(约|达到|突破|超过)?(?P<value>\d+(?:\.\d+)?)\s*(%|％|亿元|万元|元/人|家|个)?$",
+                         name.strip())
+        if not match or not match["words"]:
+            return None
+        words, value = _norm(match["words"]), Decimal(match["value"])
+        found = []
+        for target in self.of_kind("target"):
+            indicator = self.graph.value(URIRef(target), QHFIN.indicator)
+            names = {_norm(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.graph.objects(indicator, p)}
+            names.add(_norm(self.net.nodes[target]["label"]))
+            try:
+                same = Decimal(str(self.graph.value(URIRef(target), QHFIN.targetValue))) == value
+            except InvalidOperation:
+                same = False
+            if same and any(words in n for n in names):
+                found.append(target)
+        return found[0] if len(found) == 1 else None
+
+    # ---- edges and their explanation -------------------------------------------------------------------------
+    def edge_rank(self, edge: Edge) -> tuple:
+        data = self.net.edges[edge]
+        return BASIS_RANK.get(data["basis"], 3), ROLE_RANK.get(data.get("role", ""), 0), edge
+
+    def step(self, edge: Edge, frm: str, to: str) -> dict:
+        """One hop of a path, in the direction the question travels, explained in both languages."""
+        s, o, _key = edge
+        data = self.net.edges[edge]
+        pred, role = data["predicate"], data.get("role")
+        zh, en = _sentence(self, pred, role, s, o)
+        basis_zh, basis_en = _basis(data)
+        step = {"from": frm, "from_label": self.net.nodes[frm]["label"], "to": to, "to_label": self.net.nodes[to]["label"],
+                "predicate": pred, "triple": [s, str(PREDICATE_IRI[pred]), o], "basis": data["basis"],
+                "evidence": data["evidence"], "zh": zh + basis_zh, "en": en + basis_en}
+        for extra in ("role", "rule", "note"):
+            if data.get(extra):
+                step[extra] = data[extra]
+        return step
+
+
+def _sentence(ex: Explorer, pred: str, role: str | None, s: str, o: str) -> tuple[str, str]:
+    a, b = ex.name(s), ex.name(o)
+    la, lb = ex.net.nodes[s]["label_en"], ex.net.nodes[o]["label_en"]
+    if pred == "responsibleBody":
+        if role == "mentioned":
+            return f"{a}提及{b}", f"task “{la}” mentions {lb}"
+        if role == "addressee":
+            return f"{b}是{a}的实施主体", f"{lb} carries out “{la}”"
+        return f"{b}{ROLE_ZH.get(role or '', '负责')}{a}", f"{lb} ({role}) in “{la}”"
+    if pred == "subTaskOf":
+        return f"{a}是{b}的分句", f"“{la}” is a clause of “{lb}”"
+    zh = {"usesInstrument": "使用", "supportsTheme": "服务于", "targetsGroup": "服务于", "contributesTo": "推动",
+          "dependsOn": "依赖", "broader": "属于", "is_part_of": "见于"}[pred]
+    en = {"usesInstrument": "uses the instrument", "supportsTheme": "serves the theme", "targetsGroup": "serves",
+          "contributesTo": "drives the target", "dependsOn": "depends on", "broader": "belongs to", "is_part_of": "is written in"}[pred]
+    return f"{a}{zh}{b}", f"“{la}” {en} “{lb}”"
+
+
+def _basis(data: dict) -> tuple[str, str]:
+    basis, evidence = data["basis"], data["evidence"]
+    if basis == "stated":
+        return f"（原文明述：“{evidence}”）", f" (stated in the text: “{evidence}”)"
+    if basis == "rule":
+        return (f"（规则{data['rule']}推导，依据原文“{evidence}”）" if evidence else f"（规则{data['rule']}推导）",
+                f" (derived by rule {data['rule']}" + (f" from “{evidence}”)" if evidence else ")"))
+    if basis == "curated":
+        why = data.get("note") or (f"原文“{evidence}”" if evidence else "")
+        return f"（人工审定：{why}）" if why else "（人工审定）", " (curated)"
+    if data["predicate"] == "broader":
+        return "（词表中的上下位关系）", " (the vocabulary's hierarchy)"
+    if data["predicate"] in ("subTaskOf", "is_part_of"):
+        return "（文档结构）", " (the document's structure)"
+    return f"（{BASIS_ZH.get(basis, basis)}）", f" ({basis})"
+
+
+def walk(ex: Explorer, start: str, direction: str, depth: int | None = None) -> dict[str, tuple[int, str | None, Edge | None]]:
+    """Breadth-first along the influence: node → (distance, parent, edge). Among equally short ways in, the one
+    whose link is best founded (stated before curated before rule) explains the node."""
+    adjacency = ex.down if direction == "downstream" else ex.up
+    reached: dict[str, tuple[int, str | None, Edge | None]] = {start: (0, None, None)}
+    frontier, distance = [start], 0
+    while frontier and (depth is None or distance < depth):
+        distance += 1
+        best: dict[str, tuple[tuple, str, Edge]] = {}
+        for node in frontier:
+            for nxt, edge in adjacency.get(node, ()):
+                if nxt in reached:
+                    continue
+                rank = ex.edge_rank(edge)
+                if nxt not in best or rank < best[nxt][0]:
+                    best[nxt] = (rank, node, edge)
+        for nxt, (_rank, parent, edge) in best.items():
+            reached[nxt] = (distance, parent, edge)
+        frontier = sorted(best)
+    return reached
+
+
+def _path(ex: Explorer, reached: dict, node: str) -> list[dict]:
+    steps = []
+    while (entry := reached[node])[1] is not None:
+        _d, parent, edge = entry
+        steps.append(ex.step(edge, parent, node))
+        node = parent
+    return steps[::-1]
+
+
+def _order(ex: Explorer, node: str) -> tuple:
+    data = ex.net.nodes[node]
+    return TYPE_ORDER.get(data["kind"], 9), data.get("order", 0), data.get("notation", ""), node
+
+
+def impact(ex: Explorer, node: str, direction: str = "downstream", depth: int | None = None) -> dict:
+    """Downstream: what is affected if the node stalls or is withdrawn. Upstream: what the node relies on.
+    Each result with its distance and the path that reaches it, explained edge by edge."""
+    if direction not in DIRECTIONS:
+        raise ExploreError(f"方向须为 {'/'.join(DIRECTIONS)}", f"direction must be one of {', '.join(DIRECTIONS)}")
+    if depth is not None and depth < 1:
+        raise ExploreError("深度须为正整数", "depth must be a positive integer")
+    start = ex.find(node)
+    reached = walk(ex, start, direction, depth)
+    affected = []
+    for found in sorted((n for n in reached if n != start), key=lambda n: (reached[n][0], *_order(ex, n))):
+        affected.append({**ex.ref(found), "distance": reached[found][0], "path": _path(ex, reached, found)})
+    by_type: dict[str, int] = {}
+    for item in affected:
+        by_type[item["type"]] = by_type.get(item["type"], 0) + 1
+    return {"node": ex.ref(start), "direction": direction, "depth": depth, "count": len(affected),
+            "by_type": by_type, "affected": affected}
+
+
+def path(ex: Explorer, a: str, b: str) -> dict:
+    """How A reaches B: along the influence if it can (A's failure reaches B, or B's reaches A), else the shortest
+    chain of links of any kind, which shows a connection but no influence."""
+    start, end = ex.find(a), ex.find(b)
+    for direction in DIRECTIONS:
+        reached = walk(ex, start, direction)
+        if end in reached:
+            return {"from": ex.ref(start), "to": ex.ref(end), "direction": direction, "connected": True,
+                    "distance": reached[end][0], "path": _path(ex, reached, end)}
+    undirected = ex.net.to_undirected(as_view=True)
+    try:
+        nodes = nx.shortest_path(undirected, start, end)
+    except nx.NetworkXNoPath:
+        return {"from": ex.ref(start), "to": ex.ref(end), "direction": None, "connected": False, "distance": None,
+                "path": []}
+    steps = []
+    for x, y in zip(nodes, nodes[1:], strict=False):
+        edges = [(x, y, k) for k in ex.net.get_edge_data(x, y, default={})] + \
+                [(y, x, k) for k in ex.net.get_edge_data(y, x, default={})]
+        steps.append(ex.step(min(edges, key=ex.edge_rank), x, y))
+    return {"from": ex.ref(start), "to": ex.ref(end), "direction": "undirected", "connected": True,
+            "distance": len(steps), "path": steps}
+
+
+__all__ = ["DIRECTIONS", "FLOW", "ExploreError", "Explorer", "impact", "path", "walk"]

@@ -1,0 +1,223 @@
+"""Worker processes that run queries under a deadline that is really enforced.
+
+Neither rdflib nor pyoxigraph can cancel a running query, so each query runs in a worker process and a query past
+its deadline is ended by ending its process; a fresh worker takes its place. Two lanes keep simple queries answered
+during a burst of heavy ones: every query starts in the fast lane; one still running after ``heavy_after`` seconds
+moves to the heavy lane — its process is given a lower CPU priority and a fresh worker replaces it in the fast lane —
+and when the heavy lane is full it is ended at once. A text that was heavy before goes straight to the heavy lane,
+and a text known to be quick is served before unknown ones and is never moved (if it is slow now, the machine is
+busy, not the query heavy).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+
+
+class Deadline(Exception):
+    """The query was still running when its time ran out; its worker was ended."""
+
+
+class Full(Exception):
+    """No worker could take the query in time, or the heavy lane was full."""
+
+
+class Crashed(Exception):
+    """The worker died while running the query (out of memory, or a crash in the engine)."""
+
+
+class StartFailed(Exception):
+    """A worker could not start; the message says why (e.g. the graph file does not parse, with its line)."""
+
+
+class Worker:
+    """One process and its end of a pipe. The process sends ("ready", info) or ("failed", message) first."""
+
+    def __init__(self, ctx, target: Callable, args: tuple) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=target, args=(child, *args), daemon=True)
+        self.process.start()
+        child.close()
+        self.info: object = None
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise StartFailed(f"worker did not start within {timeout:.0f} s")
+        try:
+            kind, payload = self.conn.recv()
+        except EOFError:
+            self.kill()
+            raise StartFailed("worker exited while starting") from None
+        if kind != "ready":
+            self.kill()
+            raise StartFailed(str(payload))
+        self.info = payload
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def retire(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class Pool:
+    """``size`` fast-lane workers and at most ``heavy`` long-running ones, each running ``target(conn, *args)``."""
+
+    KNOWN_LIMIT = 50_000  # texts remembered as quick or heavy
+
+    def __init__(self, target: Callable, args: tuple, size: int, heavy: int, heavy_after: float,
+                 start_timeout: float = 120.0) -> None:
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload([target.__module__])
+        self._target, self._args = target, args
+        self._heavy_after, self._start_timeout = heavy_after, start_timeout
+        self._cond = threading.Condition()
+        self._idle: list[Worker] = []
+        self._waiting: list[tuple[int, int]] = []
+        self._tickets = itertools.count()
+        self._heavy = threading.BoundedSemaphore(max(0, heavy)) if heavy > 0 else None
+        self._known: dict[object, bool] = {}  # key → True when it was quick last time, False when heavy
+        self._closed = False
+        self.size = size
+        first = self._start_worker()  # fails loudly here, before anything listens
+        self.info = first.info
+        self._idle.append(first)
+        for _ in range(size - 1):
+            self._idle.append(self._start_worker())
+
+    def _start_worker(self) -> Worker:
+        worker = Worker(self._ctx, self._target, self._args)
+        worker.wait_ready(self._start_timeout)
+        return worker
+
+    def _replace(self) -> None:
+        """Start a fresh fast-lane worker in the background, so the caller does not wait for it."""
+
+        def start() -> None:
+            try:
+                worker = self._start_worker()
+            except StartFailed:
+                log.exception("a replacement worker failed to start")
+                return
+            with self._cond:
+                if self._closed:
+                    worker.retire()
+                    return
+                self._idle.append(worker)
+                self._cond.notify_all()
+
+        threading.Thread(target=start, name="qhfin-worker-start", daemon=True).start()
+
+    def _acquire(self, priority: int, deadline: float) -> Worker:
+        with self._cond:
+            ticket = (priority, next(self._tickets))
+            heapq.heappush(self._waiting, ticket)
+            try:
+                while not (self._idle and self._waiting[0] == ticket):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0 or self._closed:
+                        raise Full("no worker became free in time")
+                    self._cond.wait(remaining)
+                return self._idle.pop()
+            finally:
+                self._waiting.remove(ticket)
+                heapq.heapify(self._waiting)
+                self._cond.notify_all()
+
+    def _release(self, worker: Worker) -> None:
+        with self._cond:
+            self._idle.append(worker)
+            self._cond.notify_all()
+
+    def _remember(self, key: object, quick: bool) -> None:
+        if key is None:
+            return
+        if len(self._known) >= self.KNOWN_LIMIT:
+            self._known.clear()
+        self._known[key] = quick
+
+    def call(self, message: object, time_limit: float, key: object = None) -> object:
+        """Send ``message`` to a worker and return its answer, or raise Deadline / Full / Crashed."""
+        deadline = time.monotonic() + time_limit
+        known = self._known.get(key)
+        worker = self._acquire(0 if known else 1, deadline)
+        try:
+            worker.conn.send(message)
+        except OSError:
+            worker.kill()
+            self._replace()
+            raise Crashed("worker gone") from None
+        if known is not False and worker.conn.poll(max(0.0, min(self._heavy_after, deadline - time.monotonic()))):
+            return self._receive(worker, key, quick=True, demoted=False)
+        if known:  # quick before, so slow now only because the machine is busy: it keeps its place until its deadline
+            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                return self._receive(worker, key, quick=True, demoted=False)
+            self._end(worker)
+            raise Deadline()
+        if time.monotonic() >= deadline:
+            self._end(worker)
+            raise Deadline()
+        if self._heavy is None or not self._heavy.acquire(blocking=False):
+            self._end(worker)
+            self._remember(key, False)
+            raise Full("the heavy lane is full")
+        try:
+            self._demote(worker)
+            self._remember(key, False)
+            if worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                return self._receive(worker, key, quick=False, demoted=True)
+            worker.kill()
+            raise Deadline()
+        finally:
+            self._heavy.release()
+
+    def _receive(self, worker: Worker, key: object, quick: bool, demoted: bool) -> object:
+        try:
+            answer = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.kill()
+            if not demoted:
+                self._replace()
+            raise Crashed("worker died") from None
+        if demoted:
+            worker.retire()  # its replacement already runs in the fast lane
+        else:
+            self._remember(key, quick)
+            self._release(worker)
+        return answer
+
+    def _demote(self, worker: Worker) -> None:
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
+        self._replace()
+
+    def _end(self, worker: Worker) -> None:
+        worker.kill()
+        self._replace()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            worker.retire()

@@ -1,0 +1,141 @@
+"""Named queries: each ``queries/NAME.rq`` is plain SPARQL whose comment header describes it.
+
+    #+ title_zh: 支持某一主题的措施
+    #+ title_en: Measures supporting a theme
+    #+ description: …
+    #+ param: theme iri 主题 Theme = 乡村振兴
+
+A param line gives name, type (``iri``, ``string``, ``integer``), Chinese and English labels and, after ``=``, a
+default. An ``iri`` parameter named after a kind of thing (theme, instrument, body, group, target, task) is resolved
+by ``qhfin.resolve.Resolver``, so 乡村振兴 works as a theme. Values go in as bindings, never into the text. A header
+that does not parse, or a query that the guard refuses, is an error when the queries are loaded — not a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_PLAN, GRAPH_STATED
+from .resolve import KINDS, NotFound, Resolver
+from .sparql import Binding, SparqlError, guard
+
+TYPES = {"iri": "", "string": "http://www.w3.org/2001/XMLSchema#string",
+         "integer": "http://www.w3.org/2001/XMLSchema#integer"}
+KEYS = ("title_zh", "title_en", "description", "param")
+HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
+PARAM = re.compile(r"^([A-Za-z_]\w*)\s+(\w+)\s+(\S+)\s+(.+?)(?:\s*=\s*(.+))?$")
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+GRAPHS = tuple(str(g) for g in (GRAPH_PLAN, GRAPH_STATED, GRAPH_DERIVED, GRAPH_CURATED))
+
+
+class QueryFileError(ValueError):
+    """A named query file is malformed; the message names the file and the line."""
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing, malformed or names nothing; the message is in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    label_zh: str
+    label_en: str
+    default: str | None = None
+
+    def binding(self, value: str, resolver: Resolver | None) -> Binding:
+        value = value.strip()
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d+", value):
+                raise ParameterError(f"参数 {self.name} 须为整数：“{value}”", f"parameter {self.name} must be an integer: “{value}”")
+            return ("literal", str(int(value)), TYPES["integer"])
+        if self.type == "string":
+            return ("literal", value, TYPES["string"])
+        if self.name in KINDS and resolver is not None:
+            try:
+                return ("iri", str(resolver.resolve(self.name, value)), "")
+            except NotFound:
+                raise ParameterError(f"未找到名为“{value}”的{self.label_zh}", f"no {self.label_en.lower()} is named “{value}”") from None
+        if not re.fullmatch(r"https?://\S+", value):
+            raise ParameterError(f"参数 {self.name} 须为IRI：“{value}”", f"parameter {self.name} must be an IRI: “{value}”")
+        return ("iri", value, "")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title_zh: str
+    title_en: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    form: str
+
+    def bindings(self, args: dict[str, str], resolver: Resolver | None) -> tuple[tuple[str, Binding], ...]:
+        """Each parameter's value (given, else its default) as a binding; unknown names are an error."""
+        unknown = sorted(set(args) - {p.name for p in self.params})
+        if unknown:
+            raise ParameterError(f"未知参数：{', '.join(unknown)}", f"unknown parameter(s): {', '.join(unknown)}")
+        out = []
+        for p in self.params:
+            value = args.get(p.name) or p.default
+            if not value:
+                raise ParameterError(f"缺少参数 {p.name}（{p.label_zh}）", f"missing parameter {p.name} ({p.label_en})")
+            out.append((p.name, p.binding(value, resolver)))
+        return tuple(out)
+
+
+def parse(path: Path, graphs: tuple[str, ...] = GRAPHS) -> NamedQuery:
+    """One ``.rq`` file; raises QueryFileError naming the file and line of the first fault."""
+    name = path.stem
+    if not NAME.match(name):
+        raise QueryFileError(f"{path}: 名称须为小写字母、数字和连字符 / the name must be lower-case letters, digits and hyphens")
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    params: list[Param] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            continue
+        where = f"{path}:{number}"
+        m = HEADER.match(line)
+        if not m or m.group(1) not in KEYS:
+            raise QueryFileError(f"{where}: 无法解析的头部行 / header line does not parse "
+                                 f"(expected '#+ key: value' with key in {', '.join(KEYS)}): {line}")
+        key, value = m.groups()
+        if key == "param":
+            p = PARAM.match(value)
+            if not p or p.group(2) not in TYPES:
+                raise QueryFileError(f"{where}: 参数行应为 'name type 中文名 English [= default]'，type 为 "
+                                     f"{'|'.join(TYPES)} / param line must be 'name type label_zh label_en [= default]': {value}")
+            if not re.search(r"\?" + p.group(1) + r"\b", text):
+                raise QueryFileError(f"{where}: 查询中没有变量 ?{p.group(1)} / the query has no variable ?{p.group(1)}")
+            params.append(Param(*p.groups()))
+        elif key in header:
+            raise QueryFileError(f"{where}: 重复的 {key} / {key} given twice")
+        else:
+            header[key] = value
+    missing = [k for k in ("title_zh", "title_en") if not header.get(k)]
+    if missing:
+        raise QueryFileError(f"{path}:1: 缺少 {', '.join(missing)} / missing {', '.join(missing)}")
+    try:
+        decision = guard(text, graphs)
+    except SparqlError as exc:
+        raise QueryFileError(f"{path}: {exc.zh} / {exc.en}: {exc.detail or ''}") from None
+    unprojected = [p.name for p in params if decision.projection is not None and p.name not in decision.projection]
+    if unprojected:  # bindings follow SEP-0007, which binds projected variables only
+        raise QueryFileError(f"{path}: 参数变量须出现在 SELECT 中 / parameter variables must be selected: "
+                             + ", ".join("?" + n for n in unprojected))
+    return NamedQuery(name, header["title_zh"], header["title_en"], header.get("description", ""),
+                      tuple(params), text, decision.form)
+
+
+def load_queries(directory: Path, graphs: tuple[str, ...] = GRAPHS) -> dict[str, NamedQuery]:
+    """Every named query of ``directory``, by name, in name order."""
+    return {q.name: q for q in (parse(p, graphs) for p in sorted(directory.glob("*.rq")))}

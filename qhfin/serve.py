@@ -1,0 +1,65 @@
+"""Starting the service: check what it will serve, then hand a WSGI app to a production server.
+
+The checks come first and fail loudly: a missing graph is built (and validated) once; a graph file that does not
+parse, or a named query whose header does not parse, stops the start with a message naming the file and line.
+The WSGI app is handed in (``api.create_app``), so this module never imports Flask.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from .build import BuildError, build, union
+from .config import Config
+from .engine import GraphFileError, check_graph_file
+from .queries import QueryFileError, load_queries
+from .store import save
+from .validate import exit_code, shapes_graph, validate
+
+log = logging.getLogger(__name__)
+
+
+class StartError(RuntimeError):
+    """The service cannot start; the message says what to fix, naming the file (and line)."""
+
+
+def prepare(config: Config) -> int:
+    """Make sure there is a valid built graph and loadable named queries; returns the graph's quad count."""
+    path = config.built_graph
+    if not config.sparql_endpoint and not path.exists():
+        log.warning("%s is missing: building it (qhfin build)", path)
+        try:
+            ds = build(config)
+        except BuildError as exc:
+            raise StartError(f"{path} 不存在且无法构建 / is missing and cannot be built: {exc}") from None
+        findings = validate(union(ds), shapes_graph(config.shapes_dir))
+        if exit_code(findings):
+            first = next(f for f in findings if f.severity == "Violation")
+            raise StartError(f"{path} 不存在，构建结果未通过SHACL校验 / is missing and the build violates the shapes "
+                             f"(qhfin validate lists them all): {first.line()}")
+        save(ds, config)
+    try:
+        quads = check_graph_file(path) if path.exists() else 0
+        load_queries(config.queries_dir)
+    except (GraphFileError, QueryFileError) as exc:
+        raise StartError(str(exc)) from None
+    return quads
+
+
+def run(app: Callable, config: Config, warm: Callable[[], None] | None = None) -> None:
+    """Serve ``app``: waitress unless ``debug`` (then Flask's reloading development server)."""
+    started = time.monotonic()
+    if warm is not None:
+        warm()
+    url = f"http://{config.host}:{config.port}/"
+    print(f"qhfin 已就绪 / ready in {time.monotonic() - started:.2f} s: {url}  (SPARQL: {url}sparql)", flush=True)
+    if config.debug:
+        app.run(host=config.host, port=config.port, debug=True, use_reloader=False)  # type: ignore[attr-defined]
+        return
+    import waitress
+
+    threads = max(8, 4 * config.workers)
+    waitress.serve(app, host=config.host, port=config.port, threads=threads, connection_limit=256,
+                   channel_timeout=max(30, int(config.time_limit) + 5), ident="qhfin", _quiet=True)

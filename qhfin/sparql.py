@@ -1,0 +1,370 @@
+"""A SPARQL request's way through qhfin: prepare → guard → run under a deadline (``engine``) → serialize.
+
+The guard lets the parser decide: text that parses as a query may run; text that parses as an update is refused
+(403); anything else is a syntax error (400) carrying the parser's message. A query that would reach outside the
+dataset — ``SERVICE``, or ``FROM``/``FROM NAMED`` naming a graph this dataset does not hold — is refused before it
+runs, so neither the network nor the file system is ever touched. Serializers write the answer from pyoxigraph
+terms (the embedded engine's, and the external engine's once its answer is parsed back), so both engines cut rows
+at the same limit and mark the cut the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+from pyparsing import ParseBaseException
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# media type → format, in order of preference (werkzeug's best_match takes the first on a tie, e.g. for */*)
+SELECT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/sparql-results+xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "application/json": "json",
+}
+ASK_TYPES = {k: v for k, v in SELECT_TYPES.items() if v in ("json", "xml")}
+GRAPH_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/x-turtle": "turtle",
+    "text/plain": "nt",
+    "application/json": "jsonld",
+}
+MEDIA = {  # format → the media type we answer with
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+               "rdfxml": ox.RdfFormat.RDF_XML}
+
+
+class SparqlError(Exception):
+    """A refusal with its HTTP status and a message in Chinese and English; the web layer renders it as is."""
+
+    status = 400
+    code = "sparql-error"
+
+    def __init__(self, zh: str, en: str, detail: str | None = None) -> None:
+        super().__init__(en)
+        self.zh, self.en, self.detail = zh, en, detail
+
+    def __reduce__(self):  # crosses the pipe from a worker process intact
+        return (type(self), (self.zh, self.en, self.detail))
+
+
+class QuerySyntaxError(SparqlError):
+    code = "query-syntax"
+
+
+class QueryFailed(SparqlError):
+    code = "query-failed"
+
+
+class UpdateRefused(SparqlError):
+    status, code = 403, "update-refused"
+
+
+class OutsideRefused(SparqlError):
+    status, code = 403, "outside-dataset"
+
+
+class NotAcceptable(SparqlError):
+    status, code = 406, "not-acceptable"
+
+
+class TooLarge(SparqlError):
+    status, code = 413, "query-too-large"
+
+
+class TimeLimit(SparqlError):
+    status, code = 503, "time-limit"
+
+
+class Busy(SparqlError):
+    status, code = 503, "busy"
+
+
+class Upstream(SparqlError):
+    status, code = 502, "upstream-error"
+
+
+class UpstreamTimeout(SparqlError):
+    status, code = 504, "upstream-timeout"
+
+
+def syntax_error(detail: str) -> QuerySyntaxError:
+    return QuerySyntaxError("SPARQL查询语法错误", "The SPARQL query has a syntax error", detail)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the guard learnt about a query: its form and the graphs its own dataset clause names."""
+
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+    projection: tuple[str, ...] | None = None  # a SELECT's variables; None for SELECT * and the other forms
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.from_graphs or self.from_named)
+
+
+FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+
+def guard(text: str, graphs: Collection[str]) -> Decision:
+    """Parse with rdflib's SPARQL parser and decide; raises the refusal the text deserves."""
+    try:
+        tree = parseQuery(text)
+    except ParseBaseException as exc:
+        try:
+            parseUpdate(text)
+        except (ParseBaseException, RecursionError):
+            raise syntax_error(str(exc)) from None
+        raise UpdateRefused("本服务只读，拒绝SPARQL更新（INSERT、DELETE、LOAD、CLEAR……）",
+                            "This service is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR …) are refused") from None
+    except RecursionError:
+        raise syntax_error("query nested too deeply") from None
+    query = tree[1]
+    if _contains(query, "ServiceGraphPattern"):
+        raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
+                             "SERVICE is refused: this service never calls out to other addresses")
+    defaults = tuple(str(c["default"]) for c in query.get("datasetClause") or [] if "default" in c)
+    named = tuple(str(c["named"]) for c in query.get("datasetClause") or [] if "named" in c)
+    check_graphs([*defaults, *named], graphs)
+    projection = None
+    if query.name == "SelectQuery" and "projection" in query:
+        projection = tuple(str(v.get("var") or v.get("evar")) for v in query["projection"])
+    return Decision(FORMS[query.name], defaults, named, projection)
+
+
+def check_graphs(names: Iterable[str], graphs: Collection[str]) -> None:
+    """FROM, FROM NAMED, default-graph-uri and named-graph-uri may name only graphs of this dataset."""
+    outside = [n for n in names if n not in graphs]
+    if outside:
+        raise OutsideRefused("只能指定本数据集中的命名图，本服务不读取外部图或文件",
+                             "Only graphs of this dataset may be named; this service never reads other graphs or files",
+                             f"{', '.join(outside)} ∉ {{{', '.join(sorted(graphs))}}}")
+
+
+def _contains(node: object, name: str) -> bool:
+    if getattr(node, "name", None) == name:
+        return True
+    if isinstance(node, dict):
+        return any(_contains(v, name) for v in node.values())
+    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        return any(_contains(v, name) for v in node)
+    return False
+
+
+# ---------------------------------------------------------------- content negotiation
+
+
+@dataclass(frozen=True)
+class Formats:
+    """The format chosen for each kind of answer (None: the client accepts none of ours for that kind)."""
+
+    select: str | None = "json"
+    ask: str | None = "json"
+    graph: str | None = "turtle"
+
+    def for_form(self, form: str) -> str:
+        fmt = {"SELECT": self.select, "ASK": self.ask}.get(form, self.graph)
+        if fmt is None:
+            table = {"SELECT": SELECT_TYPES, "ASK": ASK_TYPES}.get(form, GRAPH_TYPES)
+            raise NotAcceptable("无法以所要求的格式提供该查询的结果", f"No acceptable format for a {form} answer",
+                                "available: " + ", ".join(dict.fromkeys(MEDIA[f].split(";")[0] for f in table.values())))
+        return fmt
+
+
+def negotiate(accept) -> Formats:
+    """``accept`` is werkzeug's ``request.accept_mimetypes``; no Accept header means */*, i.e. our defaults."""
+    if not accept.provided:
+        return Formats()
+    return Formats(*(None if (m := accept.best_match(list(t))) is None else t[m]
+                     for t in (SELECT_TYPES, ASK_TYPES, GRAPH_TYPES)))
+
+
+# ---------------------------------------------------------------- answers
+
+
+@dataclass
+class Answer:
+    media_type: str
+    body: bytes
+    form: str
+    rows: int = 0
+    truncated: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[str, str] | None = None) -> Answer:
+    """A pyoxigraph result (solutions, boolean or triples) in ``fmt``, cut after ``row_limit`` rows."""
+    if form == "ASK":
+        return Answer(MEDIA[fmt], write_boolean(bool(result), fmt), form, 1)
+    if form == "SELECT":
+        variables = [v.value for v in result.variables]  # type: ignore[attr-defined]
+        rows = list(islice(result, row_limit + 1))  # type: ignore[call-overload]
+        truncated = len(rows) > row_limit
+        rows = rows[:row_limit]
+        return Answer(MEDIA[fmt], write_select(variables, rows, fmt, truncated), form, len(rows), truncated)
+    triples = list(islice(result, row_limit + 1))  # type: ignore[call-overload]
+    truncated = len(triples) > row_limit
+    triples = triples[:row_limit]
+    body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
+    return Answer(MEDIA[fmt], body or b"", form, len(triples), truncated)
+
+
+def write_boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "xml":
+        return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    return json.dumps({"head": {}, "boolean": value}).encode()
+
+
+def write_select(variables: list[str], rows: list, fmt: str, truncated: bool) -> bytes:
+    return {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}[fmt](variables, rows, truncated)
+
+
+def _json_term(term: object) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")}}
+
+
+def _json(variables: list[str], rows: list, truncated: bool) -> bytes:
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+    # "truncated" is an extension member that readers ignore; before "results", which streaming readers read last
+    return json.dumps({"head": {"vars": variables}, "truncated": truncated, "results": {"bindings": bindings}},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _xml_term(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def _xml(variables: list[str], rows: list, truncated: bool) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    if truncated:
+        out.append('<link href="https://w3id.org/qhfin/ontology#truncated"/>')
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+                for v, t in zip(variables, row, strict=True) if t is not None]
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode()
+
+
+def _csv(variables: list[str], rows: list, truncated: bool) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow(["" if t is None else ("_:" + t.value if isinstance(t, ox.BlankNode) else t.value)
+                         for t in row])
+    return buffer.getvalue().encode()
+
+
+def _tsv(variables: list[str], rows: list, truncated: bool) -> bytes:
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def parse_answer(body: bytes, form: str, media_type: str) -> object:
+    """An external engine's answer back into pyoxigraph terms, so that it is cut and written like ours."""
+    if form in ("SELECT", "ASK"):
+        fmt = ox.QueryResultsFormat.XML if "xml" in media_type else ox.QueryResultsFormat.JSON
+        return ox.parse_query_results(body, format=fmt)
+    return iter([q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)])
+
+
+# ---------------------------------------------------------------- bindings
+
+
+Binding = tuple[str, str, str]  # ("iri", value, "") or ("literal", lexical form, datatype IRI or "@lang")
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def term(binding: Binding) -> ox.NamedNode | ox.Literal:
+    kind, value, extra = binding
+    if kind == "iri":
+        if _IRI_FORBIDDEN.search(value):
+            raise QuerySyntaxError("参数不是有效的IRI", "The parameter is not a valid IRI", value)
+        return ox.NamedNode(value)
+    if extra.startswith("@"):
+        return ox.Literal(value, language=extra[1:])
+    return ox.Literal(value, datatype=ox.NamedNode(extra or XSD_STRING))
+
+
+def values_clause(bindings: dict[str, Binding]) -> str:
+    """A VALUES block for an external engine, which has no way to take bindings: terms written by pyoxigraph's
+    own term writer (never the raw parameter text), each IRI checked first."""
+    names = " ".join(f"?{name}" for name in bindings)
+    row = " ".join(str(term(b)) for b in bindings.values())
+    return f"VALUES ({names}) {{ ({row}) }}"
+
+
+def with_bindings(text: str, bindings: dict[str, Binding]) -> str:
+    """The query with a VALUES block opening its WHERE group (a named query of ours: SELECT or ASK)."""
+    if not bindings:
+        return text
+    at = _where_brace(text)
+    return text[: at + 1] + " " + values_clause(bindings) + " " + text[at + 1 :]
+
+
+def _where_brace(text: str) -> int:
+    """Index of the first '{' outside comments, strings and IRIs: the WHERE group of a SELECT or ASK query."""
+    skip = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                      r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>')
+    i = 0
+    while i < len(text):
+        if text[i] == "{":
+            return i
+        m = skip.match(text, i)
+        i = m.end() if m else i + 1
+    raise syntax_error("no WHERE group")

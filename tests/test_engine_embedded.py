@@ -1,0 +1,85 @@
+"""The embedded engine's own promises: the guard runs once per text, answers are cached (and the cache can be
+turned off), a query past its deadline ends its worker and a fresh one answers the next query, and a graph file
+that does not parse stops the start with its file and line."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from qhfin.engine import EmbeddedEngine, GraphFileError, Request, check_graph_file
+from qhfin.sparql import TimeLimit, UpdateRefused
+
+
+@pytest.fixture(scope="module")
+def engines(app):
+    config = app.config["QHFIN"]
+    cached = EmbeddedEngine(dataclasses.replace(config, workers=1))
+    uncached = EmbeddedEngine(dataclasses.replace(config, workers=1, result_cache_mb=0, time_limit=1.5))
+    yield cached, uncached
+    cached.close()
+    uncached.close()
+
+
+def _counting(engine, monkeypatch) -> list:
+    calls: list = []
+    original = engine.pool.call
+
+    def call(message, *args, **kwargs):
+        calls.append(message)
+        return original(message, *args, **kwargs)
+
+    monkeypatch.setattr(engine.pool, "call", call)
+    return calls
+
+
+def test_repeated_query_is_answered_from_the_cache(engines, monkeypatch):
+    cached, _ = engines
+    calls = _counting(cached, monkeypatch)
+    first = cached.query(Request("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    second = cached.query(Request("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    assert first.body == second.body and len(calls) == 1
+
+
+def test_without_cache_every_query_runs_but_the_guard_only_once(engines, monkeypatch):
+    _, uncached = engines
+    calls = _counting(uncached, monkeypatch)
+    for _ in range(2):
+        uncached.query(Request("ASK { ?s a ?t }"))
+    assert len(calls) == 2
+    assert calls[0][1] is None and calls[1][1] is not None  # the second run carries the first's decision
+
+
+def test_refusals_are_remembered_without_running(engines, monkeypatch):
+    cached, _ = engines
+    with pytest.raises(UpdateRefused):
+        cached.query(Request("DELETE WHERE { ?s ?p ?o }"))
+    calls = _counting(cached, monkeypatch)
+    with pytest.raises(UpdateRefused):
+        cached.query(Request("DELETE WHERE { ?s ?p ?o }"))
+    assert calls == []
+
+
+def test_deadline_ends_the_worker_and_a_fresh_one_answers(engines):
+    _, uncached = engines
+    with pytest.raises(TimeLimit) as caught:
+        uncached.query(Request("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"))
+    assert "QHFIN_TIME_LIMIT" in caught.value.en and "1.5" in caught.value.zh
+    assert uncached.query(Request("ASK { ?s ?p ?o }")).body.endswith(b"true}")
+
+
+def test_a_broken_graph_file_is_named_with_its_line(tmp_path):
+    broken = tmp_path / "qhfin.trig"
+    broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \"unterminated .\n", encoding="utf-8")
+    with pytest.raises(GraphFileError, match=r"qhfin\.trig:3"):
+        check_graph_file(broken)
+
+
+def test_serve_refuses_a_broken_graph(tmp_path, monkeypatch, capsys):
+    from qhfin.cli import main
+
+    (tmp_path / "qhfin.trig").write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    monkeypatch.setenv("QHFIN_BUILD_DIR", str(tmp_path))
+    assert main(["serve", "--port", "1"]) == 2
+    assert f"{tmp_path / 'qhfin.trig'}:2" in capsys.readouterr().err
