@@ -7,11 +7,10 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph
 
-from qhfin.build import union
 from qhfin.config import Config
 from qhfin.engine import Engine, open_engine
 from qhfin.resolve import Resolver
-from qhfin.store import load
+from qhfin.store import load_with_union
 
 
 @dataclass
@@ -39,6 +38,5 @@ class State:
 
     @classmethod
     def load(cls, config: Config) -> State:
-        dataset = load(config)
-        graph = union(dataset)
+        dataset, graph = load_with_union(config)
         return cls(config, dataset, graph, Resolver(graph))

@@ -221,28 +221,32 @@ def _replace(link: Link, **changes: object) -> Link:
     return Link(**values)
 
 
+CONCEPT_PROPS = {QHFIN.usesInstrument: RULE_INSTRUMENT_HIERARCHY, QHFIN.supportsTheme: RULE_HIERARCHY,
+                 QHFIN.targetsGroup: RULE_HIERARCHY}
+
+
+def implications(task: TaskText, vocab: Vocabulary, prop: URIRef, concept: URIRef, words: str | None,
+                 offset: int | None) -> list[Link]:
+    """What a link to a concept implies: its broader concepts, and the themes an instrument or group serves."""
+    links = [Link(task.iri, prop, broader, QHFIN.RuleDerived, words, offset, concept, CONCEPT_PROPS[prop])
+             for broader in vocab.ancestors(concept)]
+    if prop != QHFIN.supportsTheme:
+        rule = RULE_INSTRUMENT_THEME if prop == QHFIN.usesInstrument else RULE_GROUP_THEME
+        for theme in sorted(vocab.graph.objects(concept, QHFIN.servesTheme)):
+            for t in (theme, *vocab.ancestors(theme)):
+                links.append(Link(task.iri, QHFIN.supportsTheme, t, QHFIN.RuleDerived, words, offset, concept, rule))
+    return links
+
+
 def concept_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
     """Instruments, themes and target groups the text names, and what they imply through the hierarchy."""
     links: list[Link] = []
-    text = task.text
-    for prop, matcher, hierarchy_rule in (
-        (QHFIN.usesInstrument, vocab.instruments, RULE_INSTRUMENT_HIERARCHY),
-        (QHFIN.supportsTheme, vocab.themes, RULE_HIERARCHY),
-        (QHFIN.targetsGroup, vocab.groups, RULE_HIERARCHY),
-    ):
-        for m in matcher.find(text):
+    for prop, matcher in ((QHFIN.usesInstrument, vocab.instruments), (QHFIN.supportsTheme, vocab.themes),
+                          (QHFIN.targetsGroup, vocab.groups)):
+        for m in matcher.find(task.text):
             offset = _offset(task, m.start)
             links.append(Link(task.iri, prop, m.concept, QHFIN.Stated, m.label, offset))
-            for broader in vocab.ancestors(m.concept):
-                links.append(Link(task.iri, prop, broader, QHFIN.RuleDerived, m.label, offset, m.concept,
-                                  hierarchy_rule))
-            if prop == QHFIN.supportsTheme:
-                continue
-            rule = RULE_INSTRUMENT_THEME if prop == QHFIN.usesInstrument else RULE_GROUP_THEME
-            for theme in sorted(vocab.graph.objects(m.concept, QHFIN.servesTheme)):
-                for t in (theme, *vocab.ancestors(theme)):
-                    links.append(Link(task.iri, QHFIN.supportsTheme, t, QHFIN.RuleDerived, m.label, offset,
-                                      m.concept, rule))
+            links += implications(task, vocab, prop, m.concept, m.label, offset)
     return links
 
 

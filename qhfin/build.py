@@ -107,7 +107,10 @@ def curated_links(inputs: Inputs, task: TaskText) -> tuple[list[Link], list[tupl
     """Links and rejections a curator wrote for this task; stated ones must quote the task's own words."""
     g = inputs.hand
     links, rejections = [], []
-    for node in g.objects(task.iri, QHFIN.curatedLink):
+    def key(node: BNode) -> tuple[str, ...]:  # blank nodes have no stable order: sort by content
+        return tuple(str(g.value(node, p) or "") for p in (QHFIN.linkProperty, QHFIN.linkObject, QHFIN.role, QHFIN.evidence))
+
+    for node in sorted(g.objects(task.iri, QHFIN.curatedLink), key=key):
         prop, obj = g.value(node, QHFIN.linkProperty), g.value(node, QHFIN.linkObject)
         basis = g.value(node, QHFIN.basis) or QHFIN.Curated
         evidence = g.value(node, QHFIN.evidence)
@@ -128,11 +131,18 @@ def curated_links(inputs: Inputs, task: TaskText) -> tuple[list[Link], list[tupl
 
 
 def annotate_task(inputs: Inputs, vocab: Vocabulary, task: TaskText, parent_links: list[Link] | None) -> list[Link]:
-    links = annotate.body_links(task, vocab) + annotate.concept_links(task, vocab)
-    links += annotate.rule_links(task, vocab, links)
+    """Text → links; curation applied before the rules run, so a rejected match implies nothing and a curated
+    concept implies what a matched one would."""
     curated, rejections = curated_links(inputs, task)
-    links += curated
     rejected = set(rejections)
+    rejected_concepts = {obj for prop, obj, role in rejections if role is None}
+    links = annotate.body_links(task, vocab) + annotate.concept_links(task, vocab)
+    links = [lk for lk in links if not _rejected(lk, rejected) and lk.via not in rejected_concepts]
+    for link in curated:
+        links.append(link)
+        if link.prop in annotate.CONCEPT_PROPS:
+            links += annotate.implications(task, vocab, link.prop, link.obj, link.evidence, link.offset)
+    links += annotate.rule_links(task, vocab, links)
     links = [lk for lk in links if lk.basis == QHFIN.Curated or not _rejected(lk, rejected)]
     links = annotate.dedupe(links)
     if not any(lk.role == QHFIN.Lead for lk in links) and parent_links:
@@ -197,7 +207,9 @@ def _copy_hand(ds: Dataset, inputs: Inputs) -> None:
         plan.add((s, p, o))
     for task, node in sorted(inputs.hand.subject_objects(QHFIN.rejectedLink)):
         prop, obj = inputs.hand.value(node, QHFIN.linkProperty), inputs.hand.value(node, QHFIN.linkObject)
-        iri = URIRef(f"{task}/rejected/{_local(prop)}/{_local(obj)}")
+        role = inputs.hand.value(node, QHFIN.role)
+        suffix = f"/{_local(role)}" if role is not None else ""
+        iri = URIRef(f"{task}/rejected/{_local(prop)}/{_local(obj)}{suffix}")
         plan.add((task, QHFIN.rejectedLink, iri))
         for p, o in inputs.hand.predicate_objects(node):
             plan.add((iri, p, o))

@@ -224,6 +224,53 @@ def test_no_dependency_cycles_in_the_plan(real):
     assert checks(real)["dependency_cycles"] == []
 
 
+# ---- the issue's four questions, pinned against the plan as annotated when the explorer was finished -------------
+def test_q1_what_the_guarantee_company_reaches(real):
+    """如果省农担公司的担保能力下降，哪些任务和目标会受影响？ The plan names it in 4-2-3-1-2; through that task it reaches
+    the financing-guarantee target, and as one of the government-backed guarantors the tasks addressed to them."""
+    r = impact(real, "省农担公司")
+    found = {a["id"].split("/id/", 1)[1]: a for a in r["affected"]}
+    first = found["task/4-2-3-1-2"]
+    assert first["distance"] == 1 and (first["path"][0]["basis"], first["path"][0]["evidence"]) == ("stated", "省农担公司")
+    assert found["target/financing-guarantee-outstanding-2025"]["distance"] == 2
+    assert [s["to"] for s in found["target/financing-guarantee-outstanding-2025"]["path"]][0] == ID + "task/4-2-3-1-2"
+    assert found["task/5-4-4-1-1"]["distance"] == 3  # 坚守准公共定位，稳步提高担保放大倍数: addressed to 政府性融资担保机构
+    assert [s["predicate"] for s in found["task/5-4-4-1-1"]["path"]] == ["broader", "broader", "responsibleBody"]
+
+
+def test_q2_what_the_insurance_depth_target_relies_on(real):
+    """保险深度3.8%这个目标靠哪些措施？ The insurance measures of Chapter 4, among them 草原和湿地保险 (4-1-2-4-3)."""
+    r = impact(real, "保险深度3.8%", "upstream")
+    tasks = {a["notation"]: a for a in r["affected"] if a["type"] == "task" and a["distance"] == 1}
+    assert {"4-1-2-4-1", "4-1-2-4-2", "4-1-2-4-3"} <= set(tasks)
+    assert tasks["4-1-2-4-3"]["path"][0]["predicate"] == "contributesTo"
+    assert {"body", "instrument"} <= set(r["by_type"])  # and who carries those measures, with what
+
+
+def test_q3_the_critical_task_is_the_only_support_of_a_target(real):
+    """哪些任务是关键节点？ First: 5-6-1-1-3 深入实施“县域信贷补短”工程, the only task behind the key-county loan-growth aim."""
+    top = rank(real)["tasks"][0]
+    assert top["notation"] == "5-6-1-1-3"
+    assert [t["id"] for t in top["targets_cut"]] == [ID + "target/key-assisted-county-loan-growth-2025"]
+
+
+def test_q4_who_leads_the_most_tasks(real, graph):
+    """哪个部门牵头的任务最多？ The provincial local financial regulator and the PBOC Xining central sub-branch, each
+    leading more than eighty rows of the 任务分工表; the counts agree with the RDF."""
+    from rdflib import URIRef
+
+    from qhfin.namespaces import QHFIN
+
+    bodies = workload(real)["bodies"]
+    assert {b["label"] for b in bodies[:2]} == {"青海省地方金融监督管理局", "中国人民银行西宁中心支行"}
+    assert all(b["lead"] > 80 for b in bodies[:2])
+    leaves = real.tasks(leaf=True)
+    for b in bodies[:2]:
+        rdf = sum(any(graph.value(n, QHFIN.body) == URIRef(b["id"]) and graph.value(n, QHFIN.role) == QHFIN.Lead
+                      for n in graph.objects(URIRef(t), QHFIN.involvement)) for t in leaves)
+        assert b["lead"] == rdf
+
+
 # ---- CLI --------------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def built_dir(dataset, tmp_path_factory):
