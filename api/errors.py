@@ -35,9 +35,17 @@ def error_body(status: int, zh: str, en: str, code: str, detail: str | None = No
     return {"error": body}
 
 
+MACHINE_PATHS = ("/api/", "/sparql", "/dumps/", "/.well-known/")
+
+
 def _render(status: int, zh: str, en: str, code: str, detail: str | None = None):
-    if request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"]) == "text/plain":
+    best = request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"])
+    if best == "text/plain":
         return f"{zh}\n{en}\n{detail or ''}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
+    if best == "text/html" and status < 500 and not request.path.startswith(MACHINE_PATHS):
+        from .render import error_page  # a person in a browser gets a page in the same words
+
+        return error_page(ApiError(status, zh, en, code, detail))
     response = jsonify(error_body(status, zh, en, code, detail))
     response.status_code = status
     return response

@@ -8,6 +8,7 @@ The page draws with Cytoscape.js, installed from npm by the Makefile into ``api/
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from flask import Blueprint, Response, current_app, request
 
@@ -35,8 +36,15 @@ def explorer() -> Explorer:
         ex = current_app.extensions.get("qhfin.explorer")
         if ex is None or ex.graph is not state().graph:
             ex = current_app.extensions["qhfin.explorer"] = Explorer.from_graph(state().graph, state().resolver)
-            current_app.extensions["qhfin.exports"] = {}  # whole-graph exports, made once per graph
+            current_app.extensions["qhfin.explorer.cache"] = {}  # whole-graph answers, made once per graph
         return ex
+
+
+def _once(key: tuple, make: Callable[[], object]) -> object:
+    """A whole-graph answer (ranking, workload, checks, exports) computed on first request and kept with the graph."""
+    explorer()
+    cache = current_app.extensions["qhfin.explorer.cache"]
+    return cache[key] if key in cache else cache.setdefault(key, make())
 
 
 @blueprint.errorhandler(ExploreError)
@@ -90,12 +98,14 @@ def scenario() -> Response:
 
 @blueprint.get("/api/rank")
 def rank() -> Response:
-    return json_response(ranking.rank(explorer(), _int("top", 10, high=500)))
+    top = _int("top", 10, high=500)
+    return json_response(_once(("rank", top), lambda: ranking.rank(explorer(), top)))
 
 
 @blueprint.get("/api/workload")
 def workload() -> Response:
-    return json_response(ranking.workload(explorer(), _int("top", 10, high=500)))
+    top = _int("top", 10, high=500)
+    return json_response(_once(("workload", top), lambda: ranking.workload(explorer(), top)))
 
 
 @blueprint.get("/api/crosstab")
@@ -106,7 +116,7 @@ def crosstab() -> Response:
 
 @blueprint.get("/api/checks")
 def checks() -> Response:
-    return json_response(data_checks.checks(explorer()))
+    return json_response(_once(("checks",), lambda: data_checks.checks(explorer())))
 
 
 @blueprint.get("/api/export/<fmt>")
@@ -116,8 +126,7 @@ def export(fmt: str) -> Response:
         raise ApiError(404, f"不支持的格式“{fmt}”", f"unknown format “{fmt}”", "bad-format", "/".join(exports.FORMATS))
     ex = explorer()
     if fmt in exports.GRAPH_FORMATS:
-        cache = current_app.extensions["qhfin.exports"]
-        data = cache[fmt] if fmt in cache else cache.setdefault(fmt, exports.export(ex, fmt))
+        data = _once(("export", fmt), lambda: exports.export(ex, fmt))
         name = f"qhfin.{exports.FORMATS[fmt][1]}"
     else:
         node = ex.find(_arg("node"))

@@ -16,9 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from qhfin.matrix import ERAS, LEVELS
-from qhfin.matrix import matrix as build_matrix
 from qhfin.measures import ROLE_ZH
-from qhfin.measures import measures as find_measures
 from qhfin.namespaces import QHFIN
 from qhfin.resolve import NotFound
 from qhfin.targets import targets as all_targets
@@ -27,9 +25,9 @@ from qhfin.writers import WRITERS
 from .details import kind_of, local_href, ref, resource_view, task_detail
 from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
-from .params import MEASURE_FILTERS, matrix_arguments, measures_query, state
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, state
 from .render import error_page, json_response, page
-from .rest import CONCEPT_KINDS, concept_kinds, concept_list
+from .rest import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
 
 blueprint = Blueprint("pages", __name__)
 blueprint.after_request(remember_lang)
@@ -184,8 +182,7 @@ def facets(results: list[dict], query: dict) -> dict:
 @blueprint.get("/measures")
 def measures_page() -> Response:
     """Measures with facets and the why of each; the filters name things by label, alias or IRI."""
-    query = measures_query()
-    data = find_measures(state().graph, query, state().resolver)
+    data = dict(measures_of(measures_query()))  # a copy: the shared answer stays as the API gives it
     data["facets"] = facets(data["results"], data["query"])
     data["filters"] = [{"kind": kind, **ref(state().graph, URIRef(value)), "remove": with_args(**{kind: None})}
                        for kind in MEASURE_FILTERS if (value := data["query"].get(kind))]
@@ -199,7 +196,7 @@ def measures_page() -> Response:
 def matrix_page() -> Response:
     """The 任务分工表 with its filters; each download link carries the same filters."""
     filters, level, era = matrix_arguments()
-    data = build_matrix(state().graph, filters, level, era)
+    data = dict(matrix_of(filters, level, era))
     args = {k: v for k, v in request.args.items() if k in ("chapter", "theme", "body", "instrument", "level", "era") and v}
     data["downloads"] = {fmt: _href("rest.matrix", format=fmt, **args) for fmt in WRITERS}
     data["filters"] = {**{k: request.args.get(k, "") for k in ("chapter", "theme", "body", "instrument")},
@@ -211,11 +208,10 @@ def matrix_page() -> Response:
 @blueprint.get("/targets")
 def targets_page() -> Response:
     """2020 baseline → 2025 target, and the annual growth that requires."""
-    data = all_targets(state().graph)
-    for target in data["results"]:
-        target["href"] = local_href(target["id"])
-        for task in target["tasks"]:
-            task["href"] = local_href(task["id"])
+    shared = memo("targets", lambda: all_targets(state().graph))
+    data = {**shared, "results": [{**target, "href": local_href(target["id"]),
+                                   "tasks": [{**task, "href": local_href(task["id"])} for task in target["tasks"]]}
+                                  for target in shared["results"]]}
     return page("targets.html", data)
 
 

@@ -6,6 +6,9 @@ Shared by the JSON API and the pages, so that ``theme=乡村振兴`` means the s
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from flask import current_app, request
 from rdflib import URIRef
@@ -16,6 +19,7 @@ from qhfin.resolve import NotFound
 
 from .errors import ApiError
 
+T = TypeVar("T")
 KIND_ZH = {"theme": "主题", "instrument": "政策工具", "group": "服务对象", "body": "单位", "target": "目标", "task": "任务"}
 MEASURE_FILTERS = ("theme", "instrument", "body", "target", "group")
 ROLES = tuple(ROLE_NAME.values())
@@ -24,6 +28,21 @@ CHAPTER = re.compile(r"^[4-7](-\d{1,2}){0,4}$")
 
 def state():
     return current_app.extensions["qhfin"]
+
+
+MEMO_SIZE = 64
+
+
+def memo(key: Hashable, compute: Callable[[], T]) -> T:
+    """The answer for ``key``, computed once per process: the graph does not change while the service runs.
+    Callers treat what they get as read-only. The oldest answers are dropped past MEMO_SIZE."""
+    cache: OrderedDict = current_app.extensions.setdefault("qhfin_memo", OrderedDict())
+    if key in cache:
+        return cache[key]
+    value = cache[key] = compute()
+    while len(cache) > MEMO_SIZE:
+        cache.popitem(last=False)
+    return value
 
 
 def resolve(kind: str, name: str) -> URIRef:

@@ -12,7 +12,9 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
+from qhfin.matrix import Filters
 from qhfin.matrix import matrix as build_matrix
+from qhfin.measures import Query
 from qhfin.measures import measures as find_measures
 from qhfin.resolve import KINDS, label
 from qhfin.targets import targets as all_targets
@@ -21,7 +23,7 @@ from qhfin.writers import MEDIA_TYPES, WRITERS
 from .details import kind_of, local_href, task_detail
 from .errors import ApiError
 from .openapi import document
-from .params import matrix_arguments, measures_query, resolve, state
+from .params import matrix_arguments, measures_query, memo, resolve, state
 from .render import json_response
 
 blueprint = Blueprint("rest", __name__, url_prefix="/api")
@@ -31,13 +33,13 @@ CONCEPT_KINDS = ("theme", "instrument", "group", "body", "target")
 @blueprint.get("/measures")
 def measures() -> Response:
     """Measures (sentence-level tasks) matching every filter, each with why it matched."""
-    return json_response(find_measures(state().graph, measures_query(), state().resolver))
+    return json_response(measures_of(measures_query()))
 
 
 @blueprint.get("/targets")
 def targets() -> Response:
     """The 2025 targets with their 2020 baselines, the growth they require and the tasks behind them."""
-    return json_response(all_targets(state().graph))
+    return json_response(memo("targets", lambda: all_targets(state().graph)))
 
 
 @blueprint.get("/matrix")
@@ -47,12 +49,22 @@ def matrix() -> Response:
     if fmt not in WRITERS:
         raise ApiError(400, f"不支持的格式“{fmt}”", f"unsupported format “{fmt}”", "bad-format", "format=" + "|".join(WRITERS))
     filters, level, era = matrix_arguments()
-    data = WRITERS[fmt](build_matrix(state().graph, filters, level, era))
+    data = memo(("matrix", fmt, filters, level, era), lambda: WRITERS[fmt](matrix_of(filters, level, era)))
     response = Response(data, content_type=MEDIA_TYPES[fmt])
     disposition = "inline" if fmt in ("json", "html") else "attachment"
     response.headers["Content-Disposition"] = (
         f'{disposition}; filename="qhfin-matrix.{fmt}"; filename*=UTF-8\'\'{quote(download_name(fmt))}')
     return response
+
+
+def measures_of(query: Query) -> dict:
+    """``qhfin.measures.measures`` for this query, computed once (read-only)."""
+    return memo(("measures", query), lambda: find_measures(state().graph, query, state().resolver))
+
+
+def matrix_of(filters: Filters, level: str, era: str) -> dict:
+    """``qhfin.matrix.matrix`` for these filters, computed once (read-only)."""
+    return memo(("matrix", filters, level, era), lambda: build_matrix(state().graph, filters, level, era))
 
 
 def download_name(fmt: str) -> str:

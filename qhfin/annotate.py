@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .namespaces import QHFIN, RULE
+from .namespaces import BODY_KIND, QHFIN, RULE
 
 DIRECTIVE_VERBS = ("鼓励和支持", "引导支持", "动员鼓励", "鼓励", "支持", "引导", "推动", "督促", "指导", "发挥", "帮助", "要求")
+NOT_ACTORS = (BODY_KIND["platform"], BODY_KIND["market-infrastructure"])  # "发挥平台作用": a platform is used, it does not act
+DUTY_VERBS = ("压实", "落实")  # "压实金融监管部门风险防控监管责任": X carries the duty
 DIRECTIVE_GAP = re.compile(r"^[^，。；、：“”]{0,8}$")  # "鼓励符合条件的" + 农商行: a few words may stand between
 CREATION_WORDS = ("设立", "建立", "组建", "发展", "引进", "引入", "培育", "筹建")  # "支持设立X": X is made, not the actor
 LIST_JOINERS = ("、", "和", "及", "与")
+RDF_TYPE_KIND = QHFIN.bodyKind
 ROLE_STRENGTH = [QHFIN.Lead, QHFIN.PerDuty, QHFIN.Addressee, QHFIN.Cooperating, QHFIN.Mentioned]
 
 RULE_HIERARCHY = RULE["R-THEME-HIERARCHY"]
@@ -196,11 +199,17 @@ def body_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
             role, evidence, start, rule = QHFIN.Cooperating, "会同" + listed, first.start - 2, RULE_COOPERATING_PATTERN
         elif after.startswith("要"):
             role, evidence, rule = QHFIN.Addressee, listed + "要", RULE_ADDRESSEE_PATTERN
+        elif (duty := _duty(text, before, offset_before, last.end)) is not None:
+            role, start, rule = QHFIN.Addressee, duty[0], RULE_ADDRESSEE_PATTERN
+            evidence = duty[1]
+        elif any((m.concept, RDF_TYPE_KIND, kind) in vocab.graph for m in group for kind in NOT_ACTORS):
+            pass
         else:
             for verb in DIRECTIVE_VERBS:
                 pos = before.rfind(verb)
                 gap = before[pos + len(verb) :] if pos >= 0 else ""
-                if pos >= 0 and DIRECTIVE_GAP.match(gap) and not any(w in gap for w in CREATION_WORDS):
+                if (pos >= 0 and DIRECTIVE_GAP.match(gap) and not any(w in gap for w in CREATION_WORDS)
+                        and not gap.startswith("与")):
                     role, start, rule = QHFIN.Addressee, offset_before + pos, RULE_ADDRESSEE_PATTERN
                     evidence = text[start : last.end]
                     break
@@ -213,6 +222,17 @@ def body_links(task: TaskText, vocab: Vocabulary) -> list[Link]:
             if current is None or ROLE_STRENGTH.index(role) < ROLE_STRENGTH.index(current.role):
                 links[m.concept] = candidate if current is None else _replace(candidate, order=current.order)
     return list(links.values())
+
+
+def _duty(text: str, before: str, offset_before: int, end: int) -> tuple[int, str] | None:
+    """"压实/落实 X …责任": the verb right before X and 责任 later in the same clause."""
+    for verb in DUTY_VERBS:
+        if before.endswith(verb):
+            clause_end = min([i for i in (text.find("，", end), text.find("。", end)) if i >= 0] or [len(text)])
+            if "责任" in text[end:clause_end]:
+                start = offset_before + len(before) - len(verb)
+                return start, text[start : text.find("责任", end) + 2]
+    return None
 
 
 def _replace(link: Link, **changes: object) -> Link:
@@ -265,12 +285,20 @@ class CompiledRule:
         return not (self.triggers or self.phrases or self.within)
 
 
+def _zh_label(g: Graph, iri: URIRef) -> str:
+    """The Chinese preferred label (never "any language": the evidence must not change between builds)."""
+    for label in g.objects(iri, SKOS.prefLabel):
+        if isinstance(label, Literal) and label.language == "zh":
+            return str(label)
+    return str(iri)
+
+
 def compile_rule(g: Graph, rule: URIRef) -> CompiledRule:
     triggers = []
     for prop, link_prop in ((QHFIN.whenInstrument, QHFIN.usesInstrument), (QHFIN.whenTheme, QHFIN.supportsTheme),
                             (QHFIN.whenBody, QHFIN.responsibleBody)):
         for value in sorted(g.objects(rule, prop)):
-            triggers.append((link_prop, value, str(g.value(value, SKOS.prefLabel) or value)))
+            triggers.append((link_prop, value, _zh_label(g, value)))
     within = []
     for unit in sorted(g.objects(rule, QHFIN.whenWithin)):
         heading = g.value(rule, QHFIN.evidence) or g.value(unit, QHFIN.heading) or g.value(unit, RDFS.label)
@@ -364,10 +392,17 @@ def dedupe(links: Iterable[Link]) -> list[Link]:
     for link in links:
         seen.setdefault((*link.key, link.basis), link)
     kept = list(seen.values())
-    stated_bodies = {(lk.obj, lk.role) for lk in kept if lk.prop == QHFIN.responsibleBody and lk.basis != QHFIN.RuleDerived}
+    bodies = [lk for lk in kept if lk.prop == QHFIN.responsibleBody]
+    stated = {(lk.obj, lk.role) for lk in bodies if lk.basis != QHFIN.RuleDerived}
+    leads = {lk.obj for lk in bodies if lk.role == QHFIN.Lead and lk.basis != QHFIN.RuleDerived}
+    rule_leads = {lk.obj for lk in bodies if lk.role == QHFIN.Lead}
     result = []
     for link in kept:
-        if link.prop == QHFIN.responsibleBody and link.basis == QHFIN.RuleDerived and (link.obj, link.role) in stated_bodies:
+        if link.prop == QHFIN.responsibleBody and link.basis == QHFIN.RuleDerived and (
+            (link.obj, link.role) in stated
+            or (link.obj in leads and link.role in (QHFIN.Lead, QHFIN.Cooperating))
+            or (link.obj in rule_leads and link.role == QHFIN.Cooperating)
+        ):
             continue
         result.append(link)
     return result

@@ -40,7 +40,7 @@ def _steps(path_steps: list[dict], indent: str = "      ") -> list[str]:
     return [f"{indent}{'→' if i else '·'} {s['zh']}" for i, s in enumerate(path_steps)]
 
 
-def text_impact(r: dict) -> list[str]:
+def text_impact(r: dict, brief: bool = False) -> list[str]:
     way = {"downstream": "下游影响（若其停滞或撤出，受影响的）/ downstream impact",
            "upstream": "上游支撑（其所依靠的）/ upstream support"}[r["direction"]]
     counts = "，".join(f"{TYPE_ZH[t]}{n}" for t, n in r["by_type"].items())
@@ -51,7 +51,8 @@ def text_impact(r: dict) -> list[str]:
             lines.append(f"\n【{TYPE_ZH[kind]} / {kind}】{len(items)}")
             for a in items:
                 lines.append(f"  [{a['distance']}] {_name(a)}")
-                lines += _steps(a["path"])
+                if not brief:
+                    lines += _steps(a["path"])
     return lines
 
 
@@ -175,7 +176,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("node", help="节点：名称、别名、任务编号或IRI / a name, alias, task notation or IRI")
     p.add_argument("--direction", choices=DIRECTIONS, default="downstream")
     p.add_argument("--depth", type=_depth, help="最多几步 / at most this many steps")
-    p.set_defaults(func=lambda a: _run(a, lambda ex: impact(ex, a.node, a.direction, a.depth), text_impact))
+    p.add_argument("--brief", action="store_true", help="不列出逐步依据 / leave out the step-by-step reasons")
+    p.set_defaults(func=lambda a: _run(a, lambda ex: impact(ex, a.node, a.direction, a.depth),
+                                       lambda r: text_impact(r, a.brief)))
     p = command("path", "两节点之间的路径及逐步依据 / how A reaches B, step by step")
     p.add_argument("a")
     p.add_argument("b")

@@ -86,8 +86,9 @@ def _explain(reason: dict, obj_label: str) -> tuple[str, str]:
         return (f"经由{kind_zh}“{via}”（原文“{ev}”）推导为“{obj_label}”",
                 f"via the {reason['via']['kind']} “{via}” (text: “{ev}”), derived as “{obj_label}”")
     rule = reason.get("rule", {})
-    return (f"依规则{rule.get('notation', '')}“{rule.get('label', '')}”推导（依据：“{ev}”）",
-            f"derived by rule {rule.get('notation', '')} (trigger: “{ev}”)")
+    trigger_zh, trigger_en = (f"（依据：“{ev}”）", f" (trigger: “{ev}”)") if ev else ("", "")
+    return (f"依规则{rule.get('notation', '')}“{rule.get('label', '')}”推导{trigger_zh}",
+            f"derived by rule {rule.get('notation', '')}{trigger_en}")
 
 
 def summary(graph: Graph, task: URIRef) -> dict:

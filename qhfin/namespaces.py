@@ -170,6 +170,7 @@ INSTRUMENT = Namespace(BASE + "id/instrument/")
 GROUP = Namespace(BASE + "id/group/")
 BODY = Namespace(BASE + "id/body/")
 SCHEME = Namespace(BASE + "id/scheme/")
+BODY_KIND = Namespace(BASE + "id/body-kind/")
 RULE = Namespace(BASE + "id/rule/")
 TARGET = Namespace(BASE + "id/target/")
 GRAPH = Namespace(BASE + "id/graph/")
@@ -186,7 +187,7 @@ PREFIXES = {
     "instrument": INSTRUMENT,
     "group": GROUP,
     "body": BODY,
-    "bodykind": Namespace(BASE + "id/body-kind/"),
+    "bodykind": BODY_KIND,
     "typology": Namespace(BASE + "id/typology/"),
     "scheme": SCHEME,
     "indicator": Namespace(BASE + "id/indicator/"),

@@ -39,6 +39,11 @@ class Resolver:
                     for label in graph.objects(iri, prop):
                         self._add(kind, str(label), iri, prop == SKOS.prefLabel)
                 self._add(kind, str(iri), iri, True)
+                if kind == "target":  # a target answers to its indicator's names too: target=保险深度
+                    indicator = graph.value(iri, QHFIN.indicator)
+                    for prop in LABEL_PROPS:
+                        for label in graph.objects(indicator, prop) if indicator is not None else ():
+                            self._add(kind, str(label), iri, False)
                 self._add(kind, str(iri).rsplit("/", 1)[-1], iri, False)
 
     def _add(self, kind: str, label: str, iri: URIRef, preferred: bool) -> None:

@@ -135,4 +135,4 @@ def test_changed_lead_is_applied_as_curation(project, graph, tmp_path):
 
     rebuilt = matrix(union(load(project)))
     row = next(r for r in rebuilt["rows"] if r["id"] == task_id)
-    assert row["lead"] == ["青海银行"] and row["lead_basis"] == "审定"
+    assert row["lead_ids"] == ["https://w3id.org/qhfin/id/body/qinghai-bank"] and row["lead_basis"] == "审定"

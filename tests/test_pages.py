@@ -221,3 +221,16 @@ def test_an_error_on_a_page_is_a_page_for_people_and_the_error_shape_for_program
     assert "不存在的主题" in page.get_data(as_text=True)
     twin = client.get("/measures?theme=不存在的主题&format=json")
     assert twin.status_code == 404 and twin.get_json()["error"]["code"] == "unknown-name"
+
+
+@pytest.mark.parametrize(("page_url", "api_url", "page_only"), [
+    ("/targets", "/api/targets", "href"),
+    ("/measures?theme=乡村振兴", "/api/measures?theme=乡村振兴", "facets"),
+])
+def test_a_page_does_not_change_what_the_api_answers(client, page_url, api_url, page_only):
+    """Pages and the API share computed answers; what a page adds for itself must not leak into the API."""
+    before = client.get(api_url).get_json()
+    client.get(page_url, headers=BROWSER)
+    after = client.get(api_url).get_json()
+    assert after == before
+    assert page_only not in after and all(page_only not in r for r in after["results"])
