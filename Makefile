@@ -20,7 +20,7 @@ run: $(BIN)/qhfin
 build: $(BIN)/qhfin
 	$(BIN)/qhfin build
 
-test: $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE)
+test: chromium $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE)
 	$(BIN)/ruff check qhfin api tests
 	$(BIN)/pytest -q
 

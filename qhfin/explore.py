@@ -22,7 +22,7 @@ from rdflib.namespace import SKOS
 
 from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
 from .namespaces import QHFIN
-from .resolve import NotFound, Resolver, _norm
+from .resolve import NotFound, Resolver, normalise_name
 
 FLOW = {  # predicate → which way a failure travels along its triples: "forward" s → o, "reverse" o → s
     "responsibleBody": "reverse",
@@ -134,12 +134,12 @@ class Explorer:
                          name.strip())
         if not match or not match["words"]:
             return None
-        words, value = _norm(match["words"]), Decimal(match["value"])
+        words, value = normalise_name(match["words"]), Decimal(match["value"])
         found = []
         for target in self.of_kind("target"):
             indicator = self.graph.value(URIRef(target), QHFIN.indicator)
-            names = {_norm(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.graph.objects(indicator, p)}
-            names.add(_norm(self.net.nodes[target]["label"]))
+            names = {normalise_name(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.graph.objects(indicator, p)}
+            names.add(normalise_name(self.net.nodes[target]["label"]))
             try:
                 same = Decimal(str(self.graph.value(URIRef(target), QHFIN.targetValue))) == value
             except InvalidOperation:

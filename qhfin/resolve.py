@@ -22,7 +22,7 @@ class NotFound(LookupError):
     """No concept of that kind has that name."""
 
 
-def _norm(text: str) -> str:
+def normalise_name(text: str) -> str:
     return "".join(ch for ch in text.strip().lower() if ch not in "“”\"'‘’ 　")
 
 
@@ -47,7 +47,7 @@ class Resolver:
                 self._add(kind, str(iri).rsplit("/", 1)[-1], iri, False)
 
     def _add(self, kind: str, label: str, iri: URIRef, preferred: bool) -> None:
-        bucket = self.index.setdefault((kind, _norm(label)), [])
+        bucket = self.index.setdefault((kind, normalise_name(label)), [])
         if iri not in bucket:
             bucket.insert(0, iri) if preferred else bucket.append(iri)
 
@@ -55,14 +55,14 @@ class Resolver:
         """The best match: exact IRI, then a preferred label, then any alias; raises NotFound."""
         if name.startswith(BASE) and (URIRef(name), RDF.type, None) in self.graph:
             return URIRef(name)
-        hits = self.index.get((kind, _norm(name)))
+        hits = self.index.get((kind, normalise_name(name)))
         if not hits:
             raise NotFound(f"未找到{kind}“{name}” / no {kind} named “{name}”")
         return hits[0]
 
     def search(self, text: str, kinds: tuple[str, ...] = ("theme", "instrument", "group", "body")) -> list[tuple[str, URIRef]]:
         """Every concept any of whose names contains the text."""
-        needle = _norm(text)
+        needle = normalise_name(text)
         found: dict[URIRef, str] = {}
         for (kind, label), iris in sorted(self.index.items()):
             if kind in kinds and needle and needle in label:

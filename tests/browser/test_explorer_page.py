@@ -25,7 +25,7 @@ def _click_node(page, iri: str) -> None:
 def test_click_a_task_highlights_its_impact_and_opens_its_page(page):
     _ready(page)
     _click_node(page, TASK)
-    page.wait_for_selector(f'#explorer[data-node="{TASK}"]')
+    page.wait_for_selector(f'#explorer[data-node="{TASK}"]', timeout=30_000)
     assert page.evaluate("iri => window.qhfinExplorer.cy.getElementById(iri).hasClass('focus')", TASK)
     assert page.evaluate("iri => window.qhfinExplorer.cy.getElementById(iri).hasClass('affected')", DEPENDANT)
     assert page.evaluate("() => window.qhfinExplorer.cy.$('node.faded').length") > 500  # the rest steps back
@@ -35,7 +35,7 @@ def test_click_a_task_highlights_its_impact_and_opens_its_page(page):
     item.locator("summary").click()
     assert "依赖任务4-3-3-1-1.2" in item.locator("details").inner_text()  # the step, with its basis
     page.click("#open-task")
-    page.wait_for_url("**/id/task/4-3-3-1-1.2")
+    page.wait_for_url("**/id/task/4-3-3-1-1.2", timeout=30_000)
     assert "4-3-3-1-1.2" in page.inner_text("h1")
     assert page.outside == []
 
@@ -44,11 +44,11 @@ def test_search_by_name_and_filter_by_kind(page):
     _ready(page)
     page.fill("#explorer-node", "省农担公司")
     page.click("#explorer-search button[type=submit]")
-    page.wait_for_selector('#explorer[data-node$="qinghai-agricultural-credit-guarantee"]')
+    page.wait_for_selector('#explorer[data-node$="qinghai-agricultural-credit-guarantee"]', timeout=30_000)
     assert "4-2-3-1-2" in page.inner_text("#explorer-affected")
     assert page.is_hidden("#open-task") and page.is_visible("#open-page")
     page.uncheck("input[data-kind=body]")
     assert page.evaluate("() => window.qhfinExplorer.cy.$('node.body:visible').length") == 0
     page.select_option("#explorer-direction", "upstream")
-    page.wait_for_selector("#explorer-summary:has-text('其所依靠的')")
+    page.wait_for_selector("#explorer-summary:has-text('其所依靠的')", timeout=30_000)
     assert page.outside == []
