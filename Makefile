@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 YASGUI := api/static/vendor/yasgui/yasgui.min.js
 CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
+COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench yasgui cytoscape
+.PHONY: run test test-slow build lint clean chromium serve bench yasgui cytoscape comunica
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,7 @@ run: $(BIN)/qhfin
 build: $(BIN)/qhfin
 	$(BIN)/qhfin build
 
-test: chromium $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE)
+test: chromium $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE) $(COMUNICA)
 	$(BIN)/ruff check qhfin api tests
 	$(BIN)/pytest -q
 
@@ -63,6 +64,12 @@ $(CYTOSCAPE):
 	mkdir -p $(dir $@)
 	cp build/npm/node_modules/cytoscape/dist/cytoscape.min.js build/npm/node_modules/cytoscape/package.json \
 		build/npm/node_modules/cytoscape/LICENSE $(dir $@)
+
+# A standard client for the tests: the Comunica command line (npm @comunica/query-sparql 4.x; 5.x needs a newer Node).
+comunica: $(COMUNICA)
+$(COMUNICA):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts --prefix build/comunica @comunica/query-sparql@4
 
 # The benchmark (never a timed unit test): qhfin vs a standalone Oxigraph server vs a naive Flask + rdflib endpoint,
 # loopback only, bounded in time; writes bench/results-<date>.md.

@@ -25,7 +25,6 @@ from .config import Config
 from .matrix import leaf_tasks
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
-from .store import save
 from .validate import check
 from .writers import SHEET
 
@@ -67,14 +66,14 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
         reader = list(csv.reader(io.StringIO(text)))
         sheet, table = path.name, reader
     else:
-        try:
+        try:  # SyntaxError: XML that does not parse, or an entity bomb the XML parser stops (issue 6)
             wb = load_workbook(path, read_only=True, data_only=False)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            if SHEET not in wb.sheetnames:
+                raise MatrixImportError([f"{path.name}: 缺少工作表“{SHEET}” / no sheet named “{SHEET}”"])
+            table = [["" if v is None else v for v in row] for row in wb[SHEET].iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
             raise MatrixImportError([f"{path.name}: 不是有效的xlsx文件 / not a valid xlsx file ({exc})"]) from exc
-        if SHEET not in wb.sheetnames:
-            raise MatrixImportError([f"{path.name}: 缺少工作表“{SHEET}” / no sheet named “{SHEET}”"])
         sheet = SHEET
-        table = [["" if v is None else v for v in row] for row in wb[SHEET].iter_rows(values_only=True)]
     if not table:
         raise MatrixImportError([f"{sheet}: 空表 / the sheet is empty"])
     if len(table) > MAX_ROWS:
@@ -203,15 +202,14 @@ def import_matrix(config: Config, path: Path) -> tuple[int, int]:
     kept = _kept(previous, set(desired))
     text = render(recs + kept, baseline)
     try:
-        trial = union(build(config, {target: text}))
+        rebuilt = build(config, {target: text})
+        trial = union(rebuilt)
     except BuildError as exc:
         raise MatrixImportError([f"{path.name}: {exc}"]) from exc
     violations = [f for f in check(trial, config.shapes_dir) if f.severity == "Violation"]
     if violations:
         raise MatrixImportError([f"{f.focus}: {f.message_zh} / {f.message_en}" for f in violations[:20]])
-    _atomic_write(target, text)
-    ds = build(config)
-    save(ds, config)
+    _commit(target, text, rebuilt, config)
     return len(recs) + len(kept), len(desired)
 
 
@@ -225,20 +223,39 @@ def _kept(previous: Graph, replaced: set[URIRef]) -> list[tuple[URIRef, str, URI
     return kept
 
 
-def _atomic_write(target: Path, text: str) -> None:
-    """Write beside the target and rename over it: a full or read-only disk leaves the old file untouched."""
+def _commit(target: Path, text: str, ds, config: Config) -> None:
+    """Write the curation file and the rebuilt graph beside their places, then rename both over them.
+
+    Every byte is written before anything is renamed, so a full or read-only disk (OSError) leaves both the old
+    curation and the old build untouched; renames need no space.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".ttl")
+    config.build_dir.mkdir(parents=True, exist_ok=True)
+    temps: list[str] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        temps.append(_write_beside(target, lambda handle: handle.write(text.encode("utf-8"))))
+        temps.append(_write_beside(config.built_graph, lambda handle: ds.serialize(handle, format="trig")))
+        os.replace(temps[0], target)
+        os.replace(temps[1], config.built_graph)
+    except OSError:
+        for tmp in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
+
+
+def _write_beside(path: Path, write) -> str:
+    """A temporary file next to ``path`` holding what ``write`` puts in it, flushed to disk; its name."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    except BaseException:
+        os.unlink(tmp)
         raise
+    return tmp
 
 
 __all__ = ["MatrixImportError", "RowError", "import_matrix", "read_rows"]

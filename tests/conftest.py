@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph
+from werkzeug.serving import make_server
 
 from qhfin.build import build, union
 from qhfin.config import Config
@@ -154,3 +157,16 @@ def sparql_app(request, app, app_with):
 @pytest.fixture()
 def sparql_client(sparql_app):
     return sparql_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The app on a free port of 127.0.0.1, in a thread, for the whole session."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="qhfin-live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

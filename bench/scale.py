@@ -1,0 +1,256 @@
+"""``make scale``: how qhfin grows with the data. For each synthetic corpus (bench/synth.py; about 0.5 M and 5 M
+quads by default) it starts, on loopback only,
+
+- a standalone Oxigraph server, and loads the corpus into it (POST /store);
+- ``qhfin serve`` on the embedded default (pyoxigraph workers), result cache off, with the corpus as its build;
+- ``qhfin serve`` on that Oxigraph server as its external engine (``QHFIN_SPARQL_ENDPOINT``);
+
+and reports, for each, the load / start-up time and the peak memory (resident set of the process and its children),
+then the median latency of every named query in queries/*.rq (the same text everywhere, parameters written in as
+VALUES) and of the REST calls (first call, then the median of repeats: the service memoises their answers). Writes
+bench/scale-<size>-<date>.md.
+
+    python bench/scale.py --sizes 500000 5000000 --repeats 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth  # noqa: E402
+from run import BIN, free_port, machine, versions, wait_ready, workload  # noqa: E402
+
+from qhfin.config import Config  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REST = ("/api/measures?theme=乡村振兴", "/api/measures?instrument=两权抵押", "/api/measures?q=普惠",
+        "/api/targets", "/api/matrix?format=json", "/api/concepts?q=担保", "/api/tasks/4-1-1-1-1")
+
+
+def rss_tree(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (from /proc; 0 when it is gone)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+class Peak:
+    """Samples the resident memory of a process tree every ``every`` seconds; ``.peak`` in bytes."""
+
+    def __init__(self, pid: int, every: float = 0.25) -> None:
+        self.pid, self.every, self.peak, self.last = pid, every, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.last = rss_tree(self.pid)
+            self.peak = max(self.peak, self.last)
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+class Process:
+    def __init__(self, argv: list[str], env: dict | None = None) -> None:
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+        self.memory = Peak(self.process.pid)
+
+    def stop(self) -> int:
+        peak = self.memory.stop()
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+        return peak
+
+
+def start_oxigraph(corpus: Path, limit: float) -> tuple[Process, str, float]:
+    port = free_port()
+    binary = shutil.which("oxigraph") or str(BIN / "oxigraph")
+    proc = Process([binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"])
+    base = f"http://127.0.0.1:{port}"
+    while time.monotonic() - proc.started < limit:  # up (its store is still empty, so no ASK can say true)
+        try:
+            urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.05)
+    started = time.monotonic()
+    with corpus.open("rb") as data:
+        request = urllib.request.Request(base + "/store", data, {"Content-Type": "application/trig",
+                                                                  "Content-Length": str(corpus.stat().st_size)},
+                                         method="POST")
+        urllib.request.urlopen(request, timeout=limit).read()
+    return proc, base, time.monotonic() - started
+
+
+def start_qhfin(build_dir: Path, limit: float, endpoint: str = "") -> tuple[Process, str, float]:
+    port = free_port()
+    env = {"QHFIN_BUILD_DIR": str(build_dir), "QHFIN_RESULT_CACHE_MB": "0", "QHFIN_TIME_LIMIT": str(limit),
+           "QHFIN_HEAVY_AFTER": str(limit), "QHFIN_SPARQL_ENDPOINT": endpoint}
+    proc = Process([str(BIN / "qhfin"), "serve", "--port", str(port)], env)
+    base = f"http://127.0.0.1:{port}"
+    ready = wait_ready(base + "/sparql", proc.started, 3 * limit + 600)
+    return proc, base, ready
+
+
+def timed(base: str, method: str, path: str, body: bytes | None, headers: dict, timeout: float) -> tuple[int, float]:
+    parts = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    started = time.perf_counter()
+    try:
+        conn.request(method, urllib.parse.quote(path, safe="/?=&:%"), body, headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status, (time.perf_counter() - started) * 1000
+    except (OSError, http.client.HTTPException):
+        return 0, (time.perf_counter() - started) * 1000
+    finally:
+        conn.close()
+
+
+def query_latencies(url: str, queries: list[tuple[str, str]], repeats: int, timeout: float) -> dict[str, str]:
+    """Median ms of each query over ``repeats`` runs after one warm-up; a failure is shown with its status."""
+    parts = urllib.parse.urlsplit(url)
+    out = {}
+    for name, text in queries:
+        body = urllib.parse.urlencode({"query": text}).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+        runs = [timed(url, "POST", parts.path, body, headers, timeout) for _ in range(repeats + 1)]
+        bad = [s for s, _ in runs if s != 200]
+        out[name] = f"HTTP {bad[0]}" if bad else f"{statistics.median(ms for _, ms in runs[1:]):.1f}"
+    return out
+
+
+def rest_latencies(base: str, repeats: int, timeout: float) -> dict[str, str]:
+    out = {}
+    for path in REST:
+        runs = [timed(base, "GET", path, None, {"Accept": "application/json"}, timeout) for _ in range(repeats + 1)]
+        bad = [s for s, _ in runs if s != 200]
+        out[path] = f"HTTP {bad[0]}" if bad else f"{runs[0][1]:.0f} / {statistics.median(ms for _, ms in runs[1:]):.1f}"
+    return out
+
+
+def corpus_for(size: int, seed: int) -> tuple[Path, int]:
+    build_dir = ROOT / "build" / f"synth-{size}-{seed}"
+    path = build_dir / "qhfin.trig"
+    if not path.exists():
+        synth.main(["--triples", str(size), "--seed", str(seed), "-o", str(path)])
+    import pyoxigraph
+
+    return build_dir, sum(1 for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG))
+
+
+def run_size(size: int, seed: int, repeats: int, limit: float, queries: list[tuple[str, str]]) -> str:
+    build_dir, quads = corpus_for(size, seed)
+    rows: dict[str, dict] = {}
+    ox_proc, ox_base, ox_load = start_oxigraph(build_dir / "qhfin.trig", limit + 600)
+    try:
+        print(f"… oxigraph server loaded {quads} quads in {ox_load:.1f} s", flush=True)
+        rows["oxigraph server"] = {"load": ox_load, "queries": query_latencies(ox_base + "/query", queries, repeats, limit)}
+        for name, endpoint in (("qhfin embedded", ""), ("qhfin → oxigraph", ox_base + "/query")):
+            print(f"… {name}", flush=True)
+            proc, base, ready = start_qhfin(build_dir, limit, endpoint)
+            try:
+                rows[name] = {"load": ready, "queries": query_latencies(base + "/sparql", queries, repeats, limit + 5),
+                              "rest": rest_latencies(base, repeats, limit + 60)}
+            finally:
+                rows[name]["peak"] = proc.stop()
+    finally:
+        rows["oxigraph server"]["peak"] = ox_proc.stop()
+    return report(size, seed, quads, repeats, limit, queries, rows)
+
+
+def report(size, seed, quads, repeats, limit, queries, rows) -> str:
+    names = list(rows)
+    lines = [f"# qhfin scale run — {size:,} quads asked, {quads:,} made (seed {seed}) — "
+             f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+             f"- machine: {machine()}", f"- versions: {versions()}",
+             f"- corpus: `python bench/synth.py --triples {size} --seed {seed}`; loopback only; qhfin with the result "
+             f"cache off and QHFIN_TIME_LIMIT={limit:g}; medians of {repeats} runs after one warm-up",
+             "- qhfin's start-up includes parsing the corpus into its in-memory rdflib graph (the REST calls and pages "
+             "read it) and starting its query workers; peak memory counts the process and all its children", "",
+             "## Load and memory", "", "| server | load / ready s | peak RSS MB |", "|---|---|---|"]
+    lines += [f"| {n} | {rows[n]['load']:.1f} | {rows[n]['peak'] / 2**20:.0f} |" for n in names]
+    lines += ["", "## Named queries: median ms", "", "| query | " + " | ".join(names)
+              + " | embedded / server | facade over server |", "|---|" + "---|" * (len(names) + 2)]
+
+    def ratio(a: str, b: str) -> str:
+        try:
+            return f"{float(a) / float(b):.2f}×"
+        except (ValueError, ZeroDivisionError):
+            return "–"
+
+    for q, _ in queries:
+        cells = [rows[n]["queries"].get(q, "–") for n in names]
+        lines.append(f"| {q} | " + " | ".join(cells) + f" | {ratio(cells[1], cells[0])} | {ratio(cells[2], cells[0])} |")
+    rest_names = [n for n in names if "rest" in rows[n]]
+    lines += ["", "## REST calls: first call ms / median of repeats ms (memoised)", "",
+              "| call | " + " | ".join(rest_names) + " |", "|---|" + "---|" * len(rest_names)]
+    lines += [f"| `{p}` | " + " | ".join(rows[n]["rest"][p] for n in rest_names) + " |" for p in REST]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="qhfin scale bench (see the module's docstring)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500_000, 5_000_000])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--time-limit", type=float, default=120.0, help="per query, seconds")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    args = parser.parse_args(argv)
+    config = Config.from_env()
+    if not config.built_graph.exists():
+        sys.exit(f"{config.built_graph} is missing: run `make build` first")
+    queries = workload(config)
+    for size in args.sizes:
+        text = run_size(size, args.seed, args.repeats, args.time_limit, queries)
+        print(text, flush=True)
+        label = f"{size / 1e6:g}M"
+        out = args.out / f"scale-{label}-{datetime.now(UTC):%Y-%m-%d}.md"
+        out.write_text(text, encoding="utf-8")
+        print(f"written: {out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

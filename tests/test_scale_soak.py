@@ -1,0 +1,135 @@
+"""The scale and soak tools of issue 6 work: a tiny synthetic corpus, a 20-second soak; the full runs are @slow."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import soak  # noqa: E402
+import synth  # noqa: E402
+
+TASK = ox.NamedNode("https://w3id.org/qhfin/ontology#Task")
+THEME = ox.NamedNode("https://w3id.org/qhfin/ontology#supportsTheme")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+@pytest.fixture(scope="module")
+def template(app) -> list[ox.Quad]:
+    return synth.template(app.config["QHFIN"].built_graph)
+
+
+@pytest.fixture(scope="module")
+def corpus(template, tmp_path_factory) -> tuple[Path, list[ox.Quad]]:
+    path = tmp_path_factory.mktemp("synth") / "a.trig"
+    synth.write(synth.generate(template, 2 * len(template), seed=7), path)
+    return path, list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
+
+
+def test_synth_is_deterministic_from_its_seed(template, corpus, tmp_path):
+    again, other = tmp_path / "again.trig", tmp_path / "other.trig"
+    synth.write(synth.generate(template, 2 * len(template), seed=7), again)
+    synth.write(synth.generate(template, 2 * len(template), seed=8), other)
+    assert again.read_bytes() == corpus[0].read_bytes()
+    assert other.read_bytes() != corpus[0].read_bytes()
+
+
+def test_synth_reaches_the_size_asked_for(template, corpus):
+    quads = corpus[1]
+    assert 2 * len(template) <= len(quads) <= 3 * len(template)
+
+
+def test_synth_makes_separate_plans_of_several_provinces(template, corpus):
+    tasks = {q.subject.value for q in template if q.predicate == RDF_TYPE and q.object == TASK}
+    made = {q.subject.value for q in corpus[1] if q.predicate == RDF_TYPE and q.object == TASK}
+    plans = len(made) // len(tasks)
+    assert plans >= 2 and len(made) == plans * len(tasks)
+    labels = " ".join(q.object.value for q in corpus[1] if isinstance(q.object, ox.Literal))
+    assert "甘肃" in labels and "宁夏" in labels
+
+
+def test_synth_plans_differ_in_their_links(corpus):
+    themes: dict[str, set] = {}
+    for q in corpus[1]:
+        if q.predicate == THEME and "/task/" in q.subject.value:
+            rest = q.subject.value.split("/task/", 1)[1]
+            plan, notation = rest.split("/", 1) if "/" in rest.split("-", 1)[0] else ("qh", rest)
+            themes.setdefault(notation, set()).add((plan, q.object.value))
+    differing = sum(1 for links in themes.values() if len({t for _, t in links}) > 1)
+    assert differing > len(themes) // 4
+
+
+def test_a_named_query_answers_over_the_synthetic_corpus(corpus, config):
+    store = ox.Store()
+    store.load(path=str(corpus[0]), format=ox.RdfFormat.TRIG)
+    text = (config.queries_dir / "tasks-per-body.rq").read_text(encoding="utf-8")
+    rows = list(store.query(text, use_default_graph_as_union=True))
+    bodies = {str(r[0]) for r in rows}
+    assert any("/body/gs/" in b for b in bodies)  # the second province's own bodies
+
+
+@pytest.fixture(scope="module")
+def served(app_with):
+    """The app with a 2-second time limit behind waitress on loopback, in a thread."""
+    from waitress.server import create_server
+
+    app = app_with(time_limit=2.0)
+    server = create_server(app, host="127.0.0.1", port=0, threads=16)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def short_soak(served) -> dict:
+    return soak.soak(served, seconds=20, concurrency=16)
+
+
+def test_soak_has_no_5xx_but_the_documented_time_limit_answers(short_soak):
+    assert short_soak["unexpected"] == 0, short_soak["unexpected_kinds"]
+
+
+def test_soak_exercised_every_kind_of_request(short_soak):
+    statuses = short_soak["statuses"]
+    for seen in ("cheap 200", "page 200", "invalid 400", "invalid 403"):
+        assert statuses.get(seen, 0) > 0, statuses
+    assert statuses.get("time-limited 503", 0) > 0, statuses
+    assert statuses.get("time-limited 200", 0) == 0, statuses
+
+
+def test_soak_keeps_answering_simple_queries_throughout(short_soak):
+    windows = short_soak["cheap_window_ms"]
+    assert all(m is not None for m in windows), windows
+    assert short_soak["statuses"]["cheap 200"] > 100
+    assert max(windows[5:]) < max(10 * short_soak["cheap_idle_ms"], 500), windows
+
+
+def test_soak_memory_stays_flat(short_soak):
+    rss = short_soak["rss_mb"]
+    assert rss["end"] < rss["start"] + 400, rss
+
+
+def test_soak_refuses_anything_but_loopback():
+    with pytest.raises(AssertionError, match="loopback"):
+        soak.soak("http://192.0.2.1:8000", seconds=1)
+
+
+@pytest.mark.slow
+def test_full_soak_ten_minutes(tmp_path):
+    assert soak.main(["--minutes", "10", "--out", str(tmp_path)]) == 0
+
+
+@pytest.mark.slow
+def test_scale_half_a_million(tmp_path):
+    import scale
+
+    assert scale.main(["--sizes", "500000", "--repeats", "3", "--out", str(tmp_path)]) == 0
+    text = next(tmp_path.glob("scale-0.5M-*.md")).read_text(encoding="utf-8")
+    assert "HTTP" not in text, text
