@@ -6,7 +6,7 @@ YASGUI := api/static/vendor/yasgui/yasgui.min.js
 CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
 COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench yasgui cytoscape comunica
+.PHONY: run test test-slow build lint clean chromium serve bench scale soak yasgui cytoscape comunica
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,17 @@ $(COMUNICA):
 # loopback only, bounded in time; writes bench/results-<date>.md.
 bench: $(BIN)/qhfin build/qhfin.trig
 	$(BIN)/python bench/run.py
+
+# Scale (issue 6): synthetic corpora of about 0.5 M and 5 M quads (bench/synth.py), each on the embedded engine and
+# on a standalone Oxigraph server; writes bench/scale-<size>-<date>.md. SCALE_SIZES="500000" for the small one only.
+SCALE_SIZES ?= 500000 5000000
+scale: $(BIN)/qhfin build/qhfin.trig
+	$(BIN)/python bench/scale.py --sizes $(SCALE_SIZES)
+
+# Soak (issue 6): a bounded mixed load on `qhfin serve` (loopback, concurrency 16); writes bench/soak-<date>.md.
+SOAK_MINUTES ?= 10
+soak: $(BIN)/qhfin build/qhfin.trig
+	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES)
 
 clean:
 	rm -rf build $(VENV) api/static/vendor

@@ -14,6 +14,7 @@ each tenth of the run, against their median on the idle service measured first.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -206,6 +207,27 @@ def report(summary: dict, settings: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@contextlib.contextmanager
+def serve(time_limit: float, env: dict | None = None):
+    """``qhfin serve`` on a free loopback port with this time limit; yields (base URL, pid) once it answers."""
+    port = free_port()
+    env = {**os.environ, **(env or {}), "QHFIN_TIME_LIMIT": str(time_limit), "QHFIN_HOST": "127.0.0.1"}
+    started = time.monotonic()
+    server = subprocess.Popen([str(BIN / "qhfin"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base + "/sparql", started, 300)
+        yield base, server.pid
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="qhfin soak run (see the module's docstring)")
     parser.add_argument("--minutes", type=float, default=10.0)
@@ -214,21 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args(argv)
-    port = free_port()
-    env = {**os.environ, "QHFIN_TIME_LIMIT": str(args.time_limit), "QHFIN_HOST": "127.0.0.1"}
-    started = time.monotonic()
-    server = subprocess.Popen([str(BIN / "qhfin"), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_ready(base + "/sparql", started, 300)
-        summary = soak(base, args.minutes * 60, args.concurrency, server.pid, args.seed)
-    finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with serve(args.time_limit) as (base, pid):
+        summary = soak(base, args.minutes * 60, args.concurrency, pid, args.seed)
     text = report(summary, f"qhfin serve, QHFIN_TIME_LIMIT={args.time_limit:g}, other settings default; seed {args.seed}")
     print(text)
     out = args.out / f"soak-{datetime.now(UTC):%Y-%m-%d}.md"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 from rdflib import Graph, URIRef
 
 from .build import BuildError, build, union
@@ -71,7 +72,9 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
             if SHEET not in wb.sheetnames:
                 raise MatrixImportError([f"{path.name}: 缺少工作表“{SHEET}” / no sheet named “{SHEET}”"])
             table = [["" if v is None else v for v in row] for row in wb[SHEET].iter_rows(values_only=True)]
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+        except MatrixImportError:
+            raise
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError) as exc:
             raise MatrixImportError([f"{path.name}: 不是有效的xlsx文件 / not a valid xlsx file ({exc})"]) from exc
         sheet = SHEET
     if not table:

@@ -159,6 +159,18 @@ class Pool:
         """Send ``message`` to a worker and return its answer, or raise Deadline / Full / Crashed."""
         deadline = time.monotonic() + time_limit
         known = self._known.get(key)
+        lane = False  # holding a place in the heavy lane
+        if known is False:  # heavy before: refused at once when its lane is full, before it takes (and costs) a worker
+            if self._heavy is None or not self._heavy.acquire(blocking=False):
+                raise Full("the heavy lane is full")
+            lane = True
+        try:
+            return self._call(message, deadline, key, known, lane)
+        finally:
+            if lane:
+                self._heavy.release()  # type: ignore[union-attr]
+
+    def _call(self, message: object, deadline: float, key: object, known: bool | None, lane: bool) -> object:
         worker = self._acquire(0 if known else 1, deadline)
         try:
             worker.conn.send(message)
@@ -176,7 +188,7 @@ class Pool:
         if time.monotonic() >= deadline:
             self._end(worker)
             raise Deadline()
-        if self._heavy is None or not self._heavy.acquire(blocking=False):
+        if not lane and (self._heavy is None or not self._heavy.acquire(blocking=False)):
             self._end(worker)
             self._remember(key, False)
             raise Full("the heavy lane is full")
@@ -188,7 +200,8 @@ class Pool:
             worker.kill()
             raise Deadline()
         finally:
-            self._heavy.release()
+            if not lane:
+                self._heavy.release()  # type: ignore[union-attr]
 
     def _receive(self, worker: Worker, key: object, quick: bool, demoted: bool) -> object:
         try:

@@ -35,7 +35,8 @@ def required_growth(baseline: float | None, base_year: int | None, target: float
     return round(((target / baseline) ** (1 / (year - base_year)) - 1) * 100, 2)
 
 
-def target_record(graph: Graph, target: URIRef) -> dict:
+def target_record(graph: Graph, target: URIRef, order: dict[URIRef, int] | None = None) -> dict:
+    """One target; ``order`` (leaf task → its place in the plan) is computed once by ``targets`` for all of them."""
     unit = graph.value(target, QHFIN.unit)
     value, year = _number(graph.value(target, QHFIN.targetValue)), _year(graph.value(target, QHFIN.targetYear))
     baseline = graph.value(target, QHFIN.baseline)
@@ -49,7 +50,9 @@ def target_record(graph: Graph, target: URIRef) -> dict:
     if unit is not None and str(unit).endswith("/percent"):
         growth = None  # a share does not compound
     notes = [str(n) for n in graph.objects(target, QHFIN.baselineNote)]
-    tasks = [t for t in leaf_tasks(graph) if (t, QHFIN.contributesTo, target) in graph]
+    if order is None:
+        order = plan_order(graph)
+    tasks = sorted((t for t in set(graph.subjects(QHFIN.contributesTo, target)) if t in order), key=order.__getitem__)
     return {
         "id": str(target),
         "label": label(graph, target),
@@ -69,7 +72,12 @@ def target_record(graph: Graph, target: URIRef) -> dict:
     }
 
 
+def plan_order(graph: Graph) -> dict[URIRef, int]:
+    return {t: i for i, t in enumerate(leaf_tasks(graph))}
+
+
 def targets(graph: Graph) -> dict:
     found = sorted(graph.subjects(RDF.type, QHFIN.Target), key=lambda t: int(graph.value(t, QHFIN.startOffset) or 0))
-    results = [target_record(graph, t) for t in found]
+    order = plan_order(graph)  # once, not once per target: at 0.5 M quads that was 35 s for /api/targets
+    results = [target_record(graph, t, order) for t in found]
     return {"count": len(results), "results": results}
