@@ -11,7 +11,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from .build import union
 from .checks import checks
@@ -23,6 +22,7 @@ from .impact import KIND_ZH, ROLE_ZH
 from .rank import rank, workload
 from .scenario import scenario
 from .store import load
+from .writers import write_out
 
 TYPE_ZH = {**KIND_ZH, "chapter": "章"}
 
@@ -152,11 +152,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExploreError as exc:
         print(f"错误 / error: {exc.zh} / {exc.en}", file=sys.stderr)
         return 2
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"已写入 / written: {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+    write_out(data, args.output)
     return 0
 
 

@@ -11,7 +11,7 @@ from .config import Config
 from .curate import MatrixImportError, import_matrix
 from .matrix import ERAS, LEVELS, Filters, MatrixError, matrix
 from .store import load
-from .writers import WRITERS
+from .writers import WRITERS, write_out
 
 
 def cmd_matrix(args: argparse.Namespace) -> int:
@@ -42,11 +42,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     except MatrixError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"已写入 / written: {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+    write_out(data, args.output)
     return 0
 
 

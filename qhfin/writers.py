@@ -10,6 +10,8 @@ import csv
 import html
 import io
 import json
+import sys
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -143,6 +145,15 @@ def _grid_sheet(wb: Workbook, m: dict) -> None:
         grid.append([task["id"], task["label"]] + [roles.get((task["id"], i), "") for i in range(len(bodies))])
     grid.freeze_panes = "C2"
     grid.column_dimensions["B"].width = 30
+
+
+def write_out(data: bytes, output: str | None) -> None:
+    """Bytes to a file (saying so on stderr) or to standard output, for every command that exports."""
+    if output:
+        Path(output).write_bytes(data)
+        print(f"已写入 / written: {output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
 
 
 WRITERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "html": to_html, "md": to_markdown}
