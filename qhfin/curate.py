@@ -14,6 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
             table = [["" if v is None else v for v in row] for row in wb[SHEET].iter_rows(values_only=True)]
         except MatrixImportError:
             raise
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError) as exc:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError, zlib.error,
+                EOFError) as exc:  # zlib.error / EOFError: a damaged compressed member (found by the fuzzer)
             raise MatrixImportError([f"{path.name}: 不是有效的xlsx文件 / not a valid xlsx file ({exc})"]) from exc
         sheet = SHEET
     if not table:
