@@ -22,7 +22,7 @@ FORMATS = {  # format name → (rdflib serializer, file suffix, media type)
 def load(config: Config, *, rebuild: bool = False) -> Dataset:
     """The built dataset: read from ``build/qhfin.trig``, building it first when missing or asked to."""
     path = config.built_graph
-    if rebuild or not path.exists():
+    if rebuild or not path.exists() or stale(config):
         ds = build(config)
         save(ds, config)
         return ds
@@ -31,6 +31,13 @@ def load(config: Config, *, rebuild: bool = False) -> Dataset:
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     return ds
+
+
+def stale(config: Config) -> bool:
+    """The build is older than one of its inputs (a curator edited graph/…): answering from it would mislead."""
+    built = config.built_graph.stat().st_mtime
+    inputs = [config.source_file, config.ontology_file, *config.graph_dir.rglob("*.ttl")]
+    return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
 def save(ds: Dataset, config: Config) -> None:
@@ -54,7 +61,7 @@ def load_with_union(config: Config) -> tuple[Dataset, Graph]:
 
     A missing build is built first, exactly as ``load`` does.
     """
-    if not config.built_graph.exists():
+    if not config.built_graph.exists() or stale(config):
         ds = load(config)
         return ds, union(ds)
     quads = ox.parse(path=str(config.built_graph), format=ox.RdfFormat.TRIG)

@@ -32,3 +32,24 @@ def test_basis_graphs_hold_only_links_of_their_basis(dataset):
             nodes = [n for n in plan.objects(s, QHFIN.qualifiedLink) if plan.value(n, QHFIN.linkObject) == o]
             nodes += [n for n in plan.objects(s, QHFIN.involvement) if plan.value(n, QHFIN.body) == o]
             assert any(plan.value(n, QHFIN.basis) == basis for n in nodes), (s, p, o)
+
+
+def test_a_stale_build_is_rebuilt_before_it_is_used(tmp_path, config):
+    """A curator edits graph/…; the next command must not answer from the old build."""
+    import os
+    import shutil
+
+    from qhfin.config import Config
+    from qhfin.store import load, stale
+
+    for name in ("source", "ontology", "graph", "shapes"):
+        shutil.copytree(config.root / name, tmp_path / name)
+    project = Config(root=tmp_path, build_dir=tmp_path / "build")
+    load(project)
+    assert not stale(project)
+    curated = tmp_path / "graph" / "curated" / "source-repairs.ttl"
+    built = project.built_graph
+    os.utime(built, (built.stat().st_atime, curated.stat().st_mtime - 10))  # the edit is newer than the build
+    assert stale(project)
+    load(project)
+    assert not stale(project)
