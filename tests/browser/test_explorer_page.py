@@ -48,6 +48,8 @@ def test_search_by_name_and_filter_by_kind(page):
     assert "4-2-3-1-2" in page.inner_text("#explorer-affected")
     assert page.is_hidden("#open-task") and page.is_visible("#open-page")
     page.uncheck("input[data-kind=body]")
+    # the filter applies in the change handler, after the impact layout settles: wait for it rather than race it
+    page.wait_for_function("() => window.qhfinExplorer.cy.$('node.body:visible').length === 0", timeout=30_000)
     assert page.evaluate("() => window.qhfinExplorer.cy.$('node.body:visible').length") == 0
     page.select_option("#explorer-direction", "upstream")
     page.wait_for_selector("#explorer-summary:has-text('其所依靠的')", timeout=30_000)
