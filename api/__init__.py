@@ -10,17 +10,19 @@ from __future__ import annotations
 from flask import Flask
 
 from qhfin.config import Config
+from qhfin.engine import Engine
 
 from .errors import register_error_handlers
 from .state import State
 
 
-def create_app(config: Config | None = None) -> Flask:
+def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:
+    """The app; ``engine``, when given, is a query engine already started (``qhfin serve`` starts it first)."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["QHFIN"] = config
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # request bodies over 1 MiB are refused (413)
-    app.extensions["qhfin"] = State.load(config)
+    app.extensions["qhfin"] = State.load(config, engine)
     register_error_handlers(app)
     from . import blueprints
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +18,7 @@ from .config import Config
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
 from .resolve import Resolver
-from .serve import StartError, prepare, run
+from .serve import StartError, run, start
 from .sparql import Formats, SparqlError
 from .store import load
 
@@ -30,14 +31,14 @@ def _config(args: argparse.Namespace, **overrides: object) -> Config:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args, host=args.host, port=args.port, debug=True if args.debug else None)
+    began = time.monotonic()
     try:
-        prepare(config)
+        engine, _ = start(config)
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
-    app = import_module("api").create_app(config)  # the CLI is the top layer: it may reach the web package
-    state = app.extensions["qhfin"]
-    run(app, config, warm=lambda: state.engine)
+    app = import_module("api").create_app(config, engine)  # the CLI is the top layer: it may reach the web package
+    run(app, config, began)
     return 0
 
 

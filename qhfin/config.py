@@ -32,6 +32,8 @@ SETTINGS = (
     Setting("worker_memory_mb", "2048", "每个工作进程的内存上限（MB）", "memory limit of each worker process in MB"),
     Setting("result_cache_mb", "64", "SPARQL结果缓存大小（MB），0为关闭", "size of the SPARQL result cache in MB; 0 turns it off"),
     Setting("sparql_endpoint", "", "外部SPARQL查询端点；为空则使用内嵌引擎", "external SPARQL query endpoint; empty: the embedded engine"),
+    Setting("upstream_union", "auto", "外部存储的默认图是否已是全部命名图之并（如 oxigraph serve --union-default-graph）：yes、no 或 auto（启动后探测一次）",
+            "whether the external store's default graph already is the union of its named graphs (as with oxigraph serve --union-default-graph): yes, no, or auto (asked once)"),
     Setting("sparql_update_endpoint", "", "外部SPARQL更新端点（qhfin load 使用）", "external SPARQL update endpoint (used by qhfin load)"),
     Setting("graph_store", "", "外部图存储协议端点（qhfin load 使用）", "external Graph Store Protocol endpoint (used by qhfin load)"),
 )
@@ -64,6 +66,7 @@ class Config:
     worker_memory_mb: int = 2048
     result_cache_mb: int = 64
     sparql_endpoint: str = ""
+    upstream_union: str = "auto"
     sparql_update_endpoint: str = ""
     graph_store: str = ""
 

@@ -33,6 +33,7 @@ from .sparql import (
     Decision,
     Formats,
     QueryFailed,
+    QuerySyntaxError,
     SparqlError,
     TimeLimit,
     TooLarge,
@@ -42,6 +43,7 @@ from .sparql import (
     guard,
     parse_answer,
     render,
+    select_json,
     syntax_error,
     term,
     with_bindings,
@@ -232,7 +234,10 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
         store = ox.Store()
         store.load(path=path, format=ox.RdfFormat.TRIG)
         graphs = sorted({*DATASET_GRAPHS, *(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))})
-    except (OSError, SyntaxError) as exc:
+    except SyntaxError as exc:
+        conn.send(("failed", f"{path}:{_line(exc)}: 无法解析 / does not parse: {exc}"))
+        return
+    except OSError as exc:
         conn.send(("failed", f"{path}: {exc}"))
         return
     _limit_memory(memory_mb)
@@ -248,14 +253,17 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
             options["use_default_graph_as_union"] = True
         if request.bindings:
             options["substitutions"] = {ox.Variable(name): term(b) for name, b in request.bindings}
-        try:
-            result = store.query(request.text, **options)
-        except SyntaxError as exc:
-            raise syntax_error(str(exc)) from None
-        except (RuntimeError, OSError) as exc:  # the engine refuses to evaluate this text (e.g. a bad substitution)
-            raise QueryFailed("查询无法执行", "The query cannot be evaluated", str(exc)) from None
+
+        def run() -> object:
+            try:
+                return store.query(request.text, **options)
+            except SyntaxError as exc:
+                raise syntax_error(str(exc)) from None
+            except (RuntimeError, OSError) as exc:  # the engine refuses to evaluate this text (a bad substitution)
+                raise QueryFailed("查询无法执行", "The query cannot be evaluated", str(exc)) from None
+
         fmt = request.formats.for_form(decision.form)
-        return decision, render(result, decision.form, fmt, row_limit, TURTLE_PREFIXES)
+        return decision, render(run(), decision.form, fmt, row_limit, TURTLE_PREFIXES, rerun=run)
 
     _serve(conn, handle)
 
@@ -279,6 +287,7 @@ class ExternalEngine(_Base):
         super().__init__(config, pool)
         self.endpoint = urllib.parse.urlsplit(config.sparql_endpoint)
         self._local = threading.local()
+        self._union: bool | None = None
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
         if decision is None:
@@ -289,21 +298,65 @@ class ExternalEngine(_Base):
         if request.default_graphs or request.named_graphs:
             params += [("default-graph-uri", g) for g in request.default_graphs]
             params += [("named-graph-uri", g) for g in request.named_graphs]
-        elif not decision.has_dataset:  # the union of the dataset's graphs, as the embedded engine's default graph
+        elif not decision.has_dataset and not self._union_default():
+            # the union of the dataset's graphs, as the embedded engine's default graph, named graph by graph
             params += [("default-graph-uri", g) for g in self.graphs] + [("named-graph-uri", g) for g in self.graphs]
         accept = "application/n-triples" if decision.form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-        status, media_type, body = self._post(urllib.parse.urlencode(params).encode(), accept)
-        if status >= 400:
-            if 400 <= status < 500:
-                raise syntax_error(f"upstream {status}: {body[:500].decode('utf-8', 'replace')}")
-            raise Upstream("上游SPARQL服务返回错误", "The upstream SPARQL service answered with an error",
-                           f"{status}: {body[:500].decode('utf-8', 'replace')}")
+        status, media_type, body = self._ask(params, accept)
         try:
+            if decision.form == "SELECT" and fmt == "json" and "json" in media_type:
+                return decision, select_json(body, self.config.row_limit)  # as it came, once counted
             result = parse_answer(body, decision.form, media_type)
             return decision, render(result, decision.form, fmt, self.config.row_limit, TURTLE_PREFIXES)
         except (SyntaxError, ValueError, OSError) as exc:
             raise Upstream("上游SPARQL服务返回无法解析的应答", "The upstream SPARQL service answered with something unreadable",
                            str(exc)[:500]) from None
+
+    def _ask(self, params: list[tuple[str, str]], accept: str) -> tuple[int, str, bytes]:
+        status, media_type, body = self._post(urllib.parse.urlencode(params).encode(), accept)
+        if 400 <= status < 500:
+            raise syntax_error(f"upstream {status}: {body[:500].decode('utf-8', 'replace')}")
+        if status >= 400:
+            raise Upstream("上游SPARQL服务返回错误", "The upstream SPARQL service answered with an error",
+                           f"{status}: {body[:500].decode('utf-8', 'replace')}")
+        return status, media_type, body
+
+    def _union_default(self) -> bool:
+        """Whether the upstream's default graph already is the union of the dataset's graphs (``QHFIN_UPSTREAM_UNION``).
+
+        Naming every graph as a default graph gives the same answers on any store, but costs Oxigraph two to three
+        times the time of its own union; so ``auto`` asks once whether a triple of each graph shows in the default
+        graph, and remembers the answer once the upstream has given one."""
+        setting = self.config.upstream_union.strip().lower()
+        if setting in ("yes", "true", "1", "on"):
+            return True
+        if setting != "auto":
+            return False
+        if self._union is None:
+            try:
+                self._union = all(self._shows_in_default(graph) for graph in self.graphs)
+            except QuerySyntaxError:  # the upstream cannot take the probe: name the graphs, as any store takes
+                self._union = False
+            except (SyntaxError, ValueError, TypeError, KeyError) as exc:
+                raise Upstream("上游SPARQL服务返回无法解析的应答",
+                               "The upstream SPARQL service answered with something unreadable", str(exc)[:500]) from None
+            log.info("upstream default graph is%s the union of its named graphs", "" if self._union else " not")
+        return self._union
+
+    def _shows_in_default(self, graph: str) -> bool:
+        """True if the graph is empty or a triple of it is in the upstream's default graph."""
+        _, media, body = self._ask([("query", f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1")],
+                                   "application/sparql-results+json")
+        solutions = parse_answer(body, "SELECT", media)
+        if not isinstance(solutions, ox.QuerySolutions):  # an odd answer: take the way every store takes
+            return False
+        sample = list(solutions)
+        if not sample:
+            return True
+        triple = " ".join(str(sample[0][v]) for v in ("s", "p", "o"))
+        _, media, body = self._ask([("query", f"ASK {{ {triple} }}")], "application/sparql-results+json")
+        answer = parse_answer(body, "ASK", media)
+        return isinstance(answer, ox.QueryBoolean) and bool(answer)
 
     def _connection(self, timeout: float) -> http.client.HTTPConnection:
         conn = getattr(self._local, "conn", None)

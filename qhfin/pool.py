@@ -98,11 +98,21 @@ class Pool:
         self._known: dict[object, bool] = {}  # key → True when it was quick last time, False when heavy
         self._closed = False
         self.size = size
-        first = self._start_worker()  # fails loudly here, before anything listens
-        self.info = first.info
-        self._idle.append(first)
-        for _ in range(size - 1):
-            self._idle.append(self._start_worker())
+        # all at once (each loads the graph in its own process, so they load side by side); a failure is loud here,
+        # before anything listens
+        starting = [Worker(self._ctx, self._target, self._args) for _ in range(max(1, size))]
+        try:
+            for worker in starting:
+                worker.wait_ready(self._start_timeout)
+        except StartFailed:
+            for worker in starting:
+                if worker.info is None:
+                    worker.kill()
+                else:
+                    worker.retire()
+            raise
+        self.info = starting[0].info
+        self._idle.extend(starting)
 
     def _start_worker(self) -> Worker:
         worker = Worker(self._ctx, self._target, self._args)

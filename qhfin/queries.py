@@ -137,5 +137,17 @@ def parse(path: Path, graphs: tuple[str, ...] = GRAPHS) -> NamedQuery:
 
 
 def load_queries(directory: Path, graphs: tuple[str, ...] = GRAPHS) -> dict[str, NamedQuery]:
-    """Every named query of ``directory``, by name, in name order."""
-    return {q.name: q for q in (parse(p, graphs) for p in sorted(directory.glob("*.rq")))}
+    """Every named query of ``directory``, by name, in name order.
+
+    Remembered by the files' names, sizes and modification times: the start-up check and the web layer ask for
+    the same files, and parsing a query (rdflib's parser, which the guard uses) takes ~40 ms."""
+    files = sorted(directory.glob("*.rq"))
+    key = (graphs, tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
+    if key not in _LOADED:
+        if len(_LOADED) > 16:
+            _LOADED.clear()
+        _LOADED[key] = {q.name: q for q in (parse(p, graphs) for p in files)}
+    return dict(_LOADED[key])
+
+
+_LOADED: dict[tuple, dict[str, NamedQuery]] = {}

@@ -8,12 +8,13 @@ The WSGI app is handed in (``api.create_app``), so this module never imports Fla
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 
 from .build import BuildError, build, union
 from .config import Config
-from .engine import GraphFileError, check_graph_file
+from .engine import Engine, GraphFileError, check_graph_file, open_engine
 from .queries import QueryFileError, load_queries
 from .store import save
 from .validate import exit_code, shapes_graph, validate
@@ -25,8 +26,8 @@ class StartError(RuntimeError):
     """The service cannot start; the message says what to fix, naming the file (and line)."""
 
 
-def prepare(config: Config) -> int:
-    """Make sure there is a valid built graph and loadable named queries; returns the graph's quad count."""
+def prepare(config: Config) -> None:
+    """Make sure there is a built graph (a missing one is built and validated) and loadable named queries."""
     path = config.built_graph
     if not config.sparql_endpoint and not path.exists():
         log.warning("%s is missing: building it (qhfin build)", path)
@@ -41,18 +42,42 @@ def prepare(config: Config) -> int:
                              f"(qhfin validate lists them all): {first.line()}")
         save(ds, config)
     try:
-        quads = check_graph_file(path) if path.exists() else 0
+        if config.sparql_endpoint and path.exists():  # read by the pages here; the embedded workers check their own
+            check_graph_file(path)
         load_queries(config.queries_dir)
     except (GraphFileError, QueryFileError) as exc:
         raise StartError(str(exc)) from None
-    return quads
 
 
-def run(app: Callable, config: Config, warm: Callable[[], None] | None = None) -> None:
-    """Serve ``app``: waitress unless ``debug`` (then Flask's reloading development server)."""
+def start(config: Config) -> tuple[Engine, float]:
+    """Check what will be served and start the query engine; the engine's processes load the graph while this
+    process checks the named queries. Returns the engine and the seconds it took."""
     started = time.monotonic()
-    if warm is not None:
-        warm()
+    box: dict[str, object] = {}
+
+    def open_it() -> None:
+        try:
+            box["engine"] = open_engine(config)
+        except GraphFileError as exc:
+            box["error"] = exc
+
+    if config.sparql_endpoint or config.built_graph.exists():
+        opener = threading.Thread(target=open_it, name="qhfin-engine-start")
+        opener.start()
+        try:
+            prepare(config)
+        finally:
+            opener.join()
+    else:
+        prepare(config)
+        open_it()
+    if "error" in box:
+        raise StartError(str(box["error"]))
+    return box["engine"], time.monotonic() - started  # type: ignore[return-value]
+
+
+def run(app: Callable, config: Config, started: float) -> None:
+    """Serve ``app``: waitress unless ``debug`` (then Flask's reloading development server)."""
     url = f"http://{config.host}:{config.port}/"
     print(f"qhfin 已就绪 / ready in {time.monotonic() - started:.2f} s: {url}  (SPARQL: {url}sparql)", flush=True)
     if config.debug:

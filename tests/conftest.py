@@ -59,7 +59,7 @@ def app(dataset: Dataset, graph: Graph, tmp_path_factory):
 
     config = Config.from_env(build_dir=str(tmp_path_factory.mktemp("app-build")))
     save(dataset, config)
-    with mock.patch.object(State, "load", classmethod(lambda cls, c: cls(c, dataset, graph, Resolver(graph)))):
+    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None: cls(c, dataset, graph, Resolver(graph), engine))):
         return create_app(config)
 
 
@@ -128,7 +128,7 @@ def _app_with(app, **changes):
 
     base = app.extensions["qhfin"]
     config = dataclasses.replace(base.config, **changes)
-    with mock.patch.object(State, "load", classmethod(lambda cls, c: cls(c, base.dataset, base.graph, base.resolver))):
+    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None: cls(c, base.dataset, base.graph, base.resolver, engine))):
         return create_app(config)
 
 

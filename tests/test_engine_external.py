@@ -84,3 +84,59 @@ def test_the_guard_runs_before_anything_is_forwarded(client):
         assert _ask(client, "ASK {").status_code == 400
     finally:
         Upstream.mode = "ok"
+
+
+class Store(BaseHTTPRequestHandler):
+    """A store of two named graphs answering like a SPARQL endpoint; its default graph is their union or empty."""
+
+    union = True
+    seen: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server wants
+        from urllib.parse import parse_qs
+
+        import pyoxigraph as ox
+
+        form = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        Store.seen.append(form)
+        store = ox.Store()
+        for g in ("https://w3id.org/qhfin/id/graph/stated", "https://w3id.org/qhfin/id/graph/plan"):
+            store.add(ox.Quad(ox.NamedNode("http://example.org/" + g[-4:]), ox.NamedNode("http://example.org/in"),
+                              ox.Literal(g), ox.NamedNode(g)))
+        options: dict = {}
+        if "default-graph-uri" in form:
+            options = {"default_graph": [ox.NamedNode(g) for g in form["default-graph-uri"]],
+                       "named_graphs": [ox.NamedNode(g) for g in form.get("named-graph-uri", [])]}
+        elif Store.union:
+            options = {"use_default_graph_as_union": True}
+        body = store.query(form["query"][0], **options).serialize(format=ox.QueryResultsFormat.JSON)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        return None
+
+
+@pytest.mark.parametrize("union", [True, False])
+def test_the_union_default_graph_is_used_when_the_upstream_has_one(app_with, union):
+    """Both ways the same answer; naming every graph (slower on Oxigraph) only when the store's default graph is
+    not already their union."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Store)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Store.union, Store.seen = union, []
+    try:
+        client = app_with(sparql_endpoint=f"http://127.0.0.1:{server.server_address[1]}/query",
+                          result_cache_mb=0).test_client()
+        response = client.get("/sparql", query_string={"query": "SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"})
+        assert [b["o"]["value"] for b in json.loads(response.data)["results"]["bindings"]] == [
+            "https://w3id.org/qhfin/id/graph/plan", "https://w3id.org/qhfin/id/graph/stated"]
+        assert ("default-graph-uri" in Store.seen[-1]) is not union
+        forced = app_with(sparql_endpoint=f"http://127.0.0.1:{server.server_address[1]}/query", result_cache_mb=0,
+                          upstream_union="no").test_client()
+        assert forced.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+        assert "default-graph-uri" in Store.seen[-1]
+    finally:
+        server.shutdown()

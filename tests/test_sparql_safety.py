@@ -3,12 +3,15 @@ time, row and size limits, and keeps answering simple queries while heavy ones r
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import pytest
 
@@ -111,6 +114,9 @@ def test_time_limit_is_enforced_and_named(app_with):
     assert client.get("/sparql", query_string={"query": SIMPLE}).status_code == 200  # a fresh worker took over
 
 
+SRX = "http://www.w3.org/2005/sparql-results#"
+
+
 def test_row_cap_is_explicit(app_with):
     client = app_with(row_limit=5).test_client()
     cut = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
@@ -118,6 +124,14 @@ def test_row_cap_is_explicit(app_with):
     assert json.loads(cut.data)["truncated"] is True and cut.headers["Qhfin-Truncated"] == "true"
     whole = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"})
     assert json.loads(whole.data)["truncated"] is False and whole.headers["Qhfin-Truncated"] == "false"
+    rows = {"text/csv": lambda body: len(list(csv.reader(io.StringIO(body.decode(), newline="")))) - 1,
+            "text/tab-separated-values": lambda body: body.count(b"\n") - 1,
+            "application/sparql-results+xml": lambda body: len(ElementTree.fromstring(body).findall(f"{{{SRX}}}results/{{{SRX}}}result"))}
+    for accept, count in rows.items():  # each format counted and cut the same way; within the limit, nothing cut
+        cut = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"}, headers={"Accept": accept})
+        assert count(cut.data) == 5 and cut.headers["Qhfin-Truncated"] == "true", accept
+        whole = client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 4"}, headers={"Accept": accept})
+        assert count(whole.data) == 4 and whole.headers["Qhfin-Truncated"] == "false" and whole.headers["Qhfin-Rows"] == "4"
     graph = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
                        headers={"Accept": "application/n-triples"})
     assert len(graph.data.strip().splitlines()) == 5 and graph.headers["Qhfin-Truncated"] == "true"
