@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qhfin.engine import EmbeddedEngine, GraphFileError, Request, check_graph_file
 from qhfin.sparql import TimeLimit, UpdateRefused
@@ -83,3 +85,27 @@ def test_serve_refuses_a_broken_graph(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("QHFIN_BUILD_DIR", str(tmp_path))
     assert main(["serve", "--port", "1"]) == 2
     assert f"{tmp_path / 'qhfin.trig'}:2" in capsys.readouterr().err
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.sampled_from(['},{"', ',{"a":', '{}', '"bindings":[{"', '\\",{\\"'])),
+                max_size=6), st.integers(0, 8))
+def test_rows_are_counted_exactly_whatever_the_literals_hold(values, limit):
+    """The answer is counted without being parsed: literals that look like JSON structure must not fool it, and
+    the cut at the row limit is the same as when counted by parsing."""
+    import json
+
+    import pyoxigraph as ox
+
+    from qhfin.sparql import render
+
+    store = ox.Store()
+    for i, value in enumerate(values):
+        store.add(ox.Quad(ox.NamedNode(f"http://example.org/{i}"), ox.NamedNode("http://example.org/p"), ox.Literal(value)))
+    text = "SELECT ?s ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?s <http://example.org/q> ?none } }"
+    answer = render(store.query(text), "SELECT", "json", limit, rerun=lambda: store.query(text))
+    document = json.loads(answer.body)
+    assert answer.rows == len(document["results"]["bindings"]) == min(len(values), limit)
+    assert document["truncated"] is (len(values) > limit) and answer.truncated is (len(values) > limit)
+    if len(values) <= limit:  # nothing lost or altered on the way
+        assert sorted(b["o"]["value"] for b in document["results"]["bindings"]) == sorted(values)
