@@ -2,11 +2,13 @@
 
 The graph in rdflib (for the REST calls, the pages and Linked Data) is loaded in a background thread, so that the
 SPARQL endpoint — whose engine has the graph already, in its own processes — answers from the first moment; a
-page asked for meanwhile waits for the load, it is never answered from half a graph.
+page asked for meanwhile waits for the load (then, past the time limit, gets a 503 saying so), it is never
+answered from half a graph.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from rdflib import Dataset, Graph
@@ -14,7 +16,12 @@ from rdflib import Dataset, Graph
 from qhfin.config import Config
 from qhfin.engine import Engine, open_engine
 from qhfin.resolve import Resolver
-from qhfin.store import load_with_union
+from qhfin.sparql import SparqlError
+from qhfin.store import from_quads, load_with_union
+
+from .errors import ApiError
+
+log = logging.getLogger(__name__)
 
 
 class State:
@@ -29,6 +36,7 @@ class State:
             self._loaded.set()
         self._engine = engine
         self._engine_lock = threading.Lock()
+        self._closed = threading.Event()
 
     @classmethod
     def load(cls, config: Config, engine: Engine | None = None) -> State:
@@ -38,22 +46,40 @@ class State:
         return state
 
     def _load(self) -> None:
-        try:
-            dataset, graph = load_with_union(self.config)
-            self._model = (dataset, graph, Resolver(graph))
-        except BaseException as exc:  # kept, and raised to every request that needs the graph
-            self._error = exc
-        finally:
-            self._loaded.set()
+        """From the built file; or, on an external engine, from the external store itself (so that the pages show
+        what the SPARQL endpoint answers from, and the service needs no build of its own), retried until the
+        store answers."""
+        delay = 1.0
+        while True:
+            try:
+                if self.config.sparql_endpoint:
+                    dataset, graph = from_quads(self.engine.dataset_quads())  # type: ignore[attr-defined]
+                else:
+                    dataset, graph = load_with_union(self.config)
+                self._model = (dataset, graph, Resolver(graph))
+                break
+            except SparqlError as exc:  # the external store is down or odd: the pages wait, and say so
+                self._error = exc
+                log.warning("the pages' graph cannot be read from %s yet (%s); retrying in %.0f s",
+                            self.config.sparql_endpoint, exc.en, delay)
+                if self._closed.wait(delay):
+                    break
+                delay = min(delay * 2, 30.0)
+            except BaseException as exc:  # kept, and raised to every request that needs the graph
+                self._error = exc
+                break
+        self._loaded.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """True once the graph is loaded (or its load failed)."""
         return self._loaded.wait(timeout)
 
     def _get(self) -> tuple[Dataset, Graph, Resolver]:
-        self._loaded.wait()
-        if self._model is None:
-            raise RuntimeError(f"the built graph could not be loaded: {self._error}")
+        # a load under way is waited for; a store known to be down is said at once
+        if not self._loaded.wait(0 if self._error is not None else self.config.time_limit + 60) or self._model is None:
+            error = self._error
+            raise ApiError(503, "页面所需的数据尚未载入，请稍后再试", "The data the pages read is not loaded yet; try again shortly",
+                           "graph-loading", f"{type(error).__name__}: {getattr(error, 'en', error)}" if error else None)
         return self._model
 
     @property
@@ -77,6 +103,7 @@ class State:
             return self._engine
 
     def close(self) -> None:
+        self._closed.set()
         with self._engine_lock:
             if self._engine is not None:
                 self._engine.close()

@@ -39,6 +39,7 @@ from .sparql import (
     TooLarge,
     Upstream,
     UpstreamTimeout,
+    capped,
     check_graphs,
     guard,
     parse_answer,
@@ -256,7 +257,7 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
 
         def run() -> object:
             try:
-                return store.query(request.text, **options)
+                return store.query(capped(request.text, decision, row_limit), **options)
             except SyntaxError as exc:
                 raise syntax_error(str(exc)) from None
             except (RuntimeError, OSError) as exc:  # the engine refuses to evaluate this text (a bad substitution)
@@ -294,7 +295,7 @@ class ExternalEngine(_Base):
             decision = self._call((request.text, self.graphs), key=request.text)  # type: ignore[assignment]
         assert decision is not None
         fmt = request.formats.for_form(decision.form)
-        params = [("query", with_bindings(request.text, dict(request.bindings)))]
+        params = [("query", capped(with_bindings(request.text, dict(request.bindings)), decision, self.config.row_limit))]
         if request.default_graphs or request.named_graphs:
             params += [("default-graph-uri", g) for g in request.default_graphs]
             params += [("named-graph-uri", g) for g in request.named_graphs]
@@ -312,8 +313,23 @@ class ExternalEngine(_Base):
             raise Upstream("上游SPARQL服务返回无法解析的应答", "The upstream SPARQL service answered with something unreadable",
                            str(exc)[:500]) from None
 
-    def _ask(self, params: list[tuple[str, str]], accept: str) -> tuple[int, str, bytes]:
-        status, media_type, body = self._post(urllib.parse.urlencode(params).encode(), accept)
+    def dataset_quads(self, timeout: float = 600.0) -> list[ox.Quad]:
+        """Every quad of the dataset's graphs as the upstream holds them (for the pages, which read the graph
+        in memory): one CONSTRUCT per graph, plain SPARQL 1.1 that any store answers. Upstream errors as usual."""
+        quads: list[ox.Quad] = []
+        for graph in self.graphs:
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            _, media, body = self._ask([("query", query)], "application/n-triples", timeout)
+            try:
+                fmt = ox.RdfFormat.TURTLE if "turtle" in media else ox.RdfFormat.N_TRIPLES
+                quads += (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in ox.parse(body, format=fmt))
+            except SyntaxError as exc:
+                raise Upstream("上游SPARQL服务返回无法解析的应答",
+                               "The upstream SPARQL service answered with something unreadable", str(exc)[:500]) from None
+        return quads
+
+    def _ask(self, params: list[tuple[str, str]], accept: str, timeout: float | None = None) -> tuple[int, str, bytes]:
+        status, media_type, body = self._post(urllib.parse.urlencode(params).encode(), accept, timeout)
         if 400 <= status < 500:
             raise syntax_error(f"upstream {status}: {body[:500].decode('utf-8', 'replace')}")
         if status >= 400:
@@ -368,13 +384,13 @@ class ExternalEngine(_Base):
             conn.sock.settimeout(timeout)
         return conn
 
-    def _post(self, body: bytes, accept: str) -> tuple[int, str, bytes]:
+    def _post(self, body: bytes, accept: str, timeout: float | None = None) -> tuple[int, str, bytes]:
         path = self.endpoint.path or "/"
         if self.endpoint.query:
             path += "?" + self.endpoint.query
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         for attempt in (1, 2):  # a kept-alive connection the upstream closed meanwhile is retried once
-            conn = self._connection(self.config.time_limit)
+            conn = self._connection(timeout or self.config.time_limit)
             try:
                 conn.request("POST", path, body, headers)
                 response = conn.getresponse()

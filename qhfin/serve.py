@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from .build import BuildError, build, union
 from .config import Config
-from .engine import Engine, GraphFileError, check_graph_file, open_engine
+from .engine import Engine, GraphFileError, open_engine
 from .queries import QueryFileError, load_queries
 from .store import save
 from .validate import exit_code, shapes_graph, validate
@@ -42,10 +42,8 @@ def prepare(config: Config) -> None:
                              f"(qhfin validate lists them all): {first.line()}")
         save(ds, config)
     try:
-        if config.sparql_endpoint and path.exists():  # read by the pages here; the embedded workers check their own
-            check_graph_file(path)
-        load_queries(config.queries_dir)
-    except (GraphFileError, QueryFileError) as exc:
+        load_queries(config.queries_dir)  # the graph file: each embedded worker checks it as it loads it
+    except QueryFileError as exc:
         raise StartError(str(exc)) from None
 
 

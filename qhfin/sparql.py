@@ -126,6 +126,7 @@ class Decision:
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
     projection: tuple[str, ...] | None = None  # a SELECT's variables; None for SELECT * and the other forms
+    open_ended: bool = False  # a SELECT with no LIMIT, OFFSET or trailing VALUES: it may be capped (``capped``)
 
     @property
     def has_dataset(self) -> bool:
@@ -158,7 +159,14 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
     projection = None
     if query.name == "SelectQuery" and "projection" in query:
         projection = tuple(str(v.get("var") or v.get("evar")) for v in query["projection"])
-    return Decision(FORMS[query.name], defaults, named, projection)
+    open_ended = query.name == "SelectQuery" and "limitoffset" not in query and "valuesClause" not in query
+    return Decision(FORMS[query.name], defaults, named, projection, open_ended)
+
+
+def capped(text: str, decision: Decision, row_limit: int) -> str:
+    """The query asked for one row more than the limit when it set no limit itself: the engine then stops early
+    (and an external one sends no more than that), and the extra row still tells that the answer was cut."""
+    return f"{text}\nLIMIT {row_limit + 1}\n" if decision.open_ended else text
 
 
 def check_graphs(names: Iterable[str], graphs: Collection[str]) -> None:

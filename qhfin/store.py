@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -64,7 +66,11 @@ def load_with_union(config: Config) -> tuple[Dataset, Graph]:
     if not config.built_graph.exists() or stale(config):
         ds = load(config)
         return ds, union(ds)
-    quads = ox.parse(path=str(config.built_graph), format=ox.RdfFormat.TRIG)
+    return from_quads(ox.parse(path=str(config.built_graph), format=ox.RdfFormat.TRIG))
+
+
+def from_quads(quads: Iterable[ox.Quad]) -> tuple[Dataset, Graph]:
+    """An rdflib dataset and the union of its graphs from pyoxigraph quads (a file's, or an external store's)."""
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)

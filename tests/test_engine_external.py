@@ -90,6 +90,7 @@ class Store(BaseHTTPRequestHandler):
     """A store of two named graphs answering like a SPARQL endpoint; its default graph is their union or empty."""
 
     union = True
+    down = False
     seen: list[dict] = []
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server wants
@@ -109,9 +110,18 @@ class Store(BaseHTTPRequestHandler):
                        "named_graphs": [ox.NamedNode(g) for g in form.get("named-graph-uri", [])]}
         elif Store.union:
             options = {"use_default_graph_as_union": True}
-        body = store.query(form["query"][0], **options).serialize(format=ox.QueryResultsFormat.JSON)
+        if Store.down:
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        result = store.query(form["query"][0], **options)
+        if isinstance(result, ox.QueryTriples):
+            body, media = result.serialize(format=ox.RdfFormat.N_TRIPLES), "application/n-triples"
+        else:
+            body, media = result.serialize(format=ox.QueryResultsFormat.JSON), "application/sparql-results+json"
         self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -139,4 +149,35 @@ def test_the_union_default_graph_is_used_when_the_upstream_has_one(app_with, uni
         assert forced.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
         assert "default-graph-uri" in Store.seen[-1]
     finally:
+        server.shutdown()
+
+
+def test_the_pages_read_the_external_store_and_wait_for_it_when_it_is_down(app):
+    """On an external engine the pages' graph comes from that store, not from a local build; a store that is down
+    at start gets a 503 with a message for the pages (SPARQL: 502), and the service picks the data up without a
+    restart once the store answers."""
+    import dataclasses
+
+    from api import create_app
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Store)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    Store.union, Store.down = True, True
+    config = dataclasses.replace(app.config["QHFIN"], sparql_endpoint=f"http://127.0.0.1:{server.server_address[1]}/query",
+                                 result_cache_mb=0, time_limit=0.5)
+    other = create_app(config)
+    try:
+        client = other.test_client()
+        response = client.get("/api/tasks/4-1-1-1-1", headers={"Accept": "application/json"})
+        assert response.status_code == 503 and "尚未载入" in _error(response)["message"]["zh"]
+        assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 502
+        Store.down = False
+        assert other.extensions["qhfin"].wait(30)
+        graph = other.extensions["qhfin"].graph
+        assert len(graph) == 2 and {str(o) for o in graph.objects()} == {
+            "https://w3id.org/qhfin/id/graph/stated", "https://w3id.org/qhfin/id/graph/plan"}
+        assert client.get("/api/tasks/4-1-1-1-1", headers={"Accept": "application/json"}).status_code == 404
+    finally:
+        Store.down = False
+        other.extensions["qhfin"].close()
         server.shutdown()
