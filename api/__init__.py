@@ -22,9 +22,9 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app = Flask(__name__)
     app.config["QHFIN"] = config
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # request bodies over 1 MiB are refused (413)
-    app.extensions["qhfin"] = State.load(config, engine)
     register_error_handlers(app)
     from . import blueprints
 
     blueprints.register(app)
+    app.extensions["qhfin"] = State.load(config, engine)  # last: its background load then has the CPU to itself
     return app

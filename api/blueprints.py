@@ -6,12 +6,23 @@ from importlib import import_module
 
 from flask import Flask
 
+MODULES = (
+    "api.rest",  # /api/…: the JSON API and /api/openapi.json
+    "api.linked_data",  # /id/…, /.well-known/void, /dumps/…
+    "api.pages",  # pages for people: /, /measures, /matrix, …
+    "api.explorer",  # /explorer and /api/impact, path, scenario, …, export
+    "api.sparql",  # /sparql: SPARQL 1.1 Protocol and query editor
+    "api.queries",  # /queries/…: named queries, .json and .csv twins
+)
+
+
+def import_all() -> None:
+    """Import the blueprints' modules (a second of openpyxl, networkx, Jinja …): ``qhfin serve`` does it while
+    the query workers start, so that registering them later costs nothing."""
+    for name in MODULES:
+        import_module(name)
+
 
 def register(app: Flask) -> None:
-    """Blueprints are added here as they are built (sparql, rest, pages, linked_data)."""
-    app.register_blueprint(import_module("api.rest").blueprint)  # /api/…: the JSON API and /api/openapi.json
-    app.register_blueprint(import_module("api.linked_data").blueprint)  # /id/…, /.well-known/void, /dumps/…
-    app.register_blueprint(import_module("api.pages").blueprint)  # pages for people: /, /measures, /matrix, …
-    app.register_blueprint(import_module("api.explorer").blueprint)  # /explorer and /api/impact, path, scenario, …, export
-    app.register_blueprint(import_module("api.sparql").blueprint)  # /sparql: SPARQL 1.1 Protocol and query editor
-    app.register_blueprint(import_module("api.queries").blueprint)  # /queries/…: named queries, .json and .csv twins
+    for name in MODULES:
+        app.register_blueprint(import_module(name).blueprint)

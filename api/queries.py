@@ -24,7 +24,7 @@ EXTENSION = "queries"
 
 @blueprint.record_once
 def _load(setup) -> None:
-    setup.app.extensions[EXTENSION] = load_queries(setup.app.config["QHFIN"].queries_dir)
+    setup.app.extensions[EXTENSION] = load_queries(setup.app.config["QHFIN"].queries_dir, cache=setup.app.config["QHFIN"].query_cache)
 
 
 def named() -> dict[str, NamedQuery]:

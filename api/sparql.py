@@ -124,7 +124,7 @@ def editor() -> Response:
     """The query editor (YASGUI, served from this app) with the named queries as ready examples."""
     config = current_app.config["QHFIN"]
     examples = [{"name": q.name, "title": q.title_zh, "title_en": q.title_en, "query": _example(q)}
-                for q in load_queries(config.queries_dir).values()]
+                for q in load_queries(config.queries_dir, cache=config.query_cache).values()]
     html = render_template("sparql.html", examples=examples, endpoint=url_for("sparql.sparql"), has_editor=_has_yasgui())
     response = Response(html, content_type="text/html; charset=utf-8")
     response.headers["Content-Security-Policy"] = EDITOR_CSP

@@ -135,7 +135,11 @@ def start_qhfin(build_dir: Path, limit: float, endpoint: str = "") -> tuple[Proc
 
 def pages_ready(base: str, started: float, limit: float) -> float:
     """Seconds from the start until a page's data can be answered (the pages' graph loads after SPARQL is up)."""
-    status, _ = timed(base, "GET", "/api/tasks/4-1-1-1-1", None, {"Accept": "application/json"}, limit)
+    while True:  # 503 "graph-loading" while the load is under way
+        status, _ = timed(base, "GET", "/api/tasks/4-1-1-1-1", None, {"Accept": "application/json"}, limit)
+        if status != 503 or time.monotonic() - started > limit:
+            break
+        time.sleep(1)
     if status not in (200, 404):
         raise RuntimeError(f"{base}: the pages do not answer (HTTP {status})")
     return time.monotonic() - started

@@ -11,14 +11,10 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from rdflib import Dataset, Graph
-
-from .build import BuildError, build, union
 from .config import Config
-from .source import SourceError, read_source
-from .stats import counts, coverage
-from .store import FORMATS, load, save
-from .validate import check, exit_code
+
+# The commands import what they use: `qhfin serve` must not wait for the build, SHACL and explorer machinery
+# (pyshacl, networkx, openpyxl: a second and a half of imports) before it starts its query workers.
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -26,6 +22,10 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build, union
+    from .store import save
+    from .validate import check, exit_code
+
     config = _config(args)
     ds = build(config)
     findings = check(union(ds), config.shapes_dir)
@@ -41,6 +41,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from rdflib import Graph
+
+    from .build import union
+    from .store import load
+    from .validate import check, exit_code
+
     config = _config(args)
     if args.file:
         data = Graph()
@@ -63,6 +69,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from .build import union
+    from .source import read_source
+    from .stats import counts, coverage
+    from .store import load
+
     config = _config(args)
     graph = union(load(config))
     result = counts(graph)
@@ -72,8 +83,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_dump(args: argparse.Namespace) -> int:
+    from .build import union
+    from .store import FORMATS, load
+
     config = _config(args)
-    ds: Dataset = load(config)
+    ds = load(config)
     serializer, _suffix, _media = FORMATS[args.format]
     target = ds if args.format in ("trig", "nquads") else union(ds)
     data = target.serialize(format=serializer)
@@ -93,6 +107,8 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("file", nargs="*", help="要校验的文件（默认为构建结果）/ files to validate (default: the built graph)")
     v.set_defaults(func=cmd_validate)
     sub.add_parser("stats", help="统计 / counts and coverage").set_defaults(func=cmd_stats)
+    from .store import FORMATS
+
     d = sub.add_parser("dump", help="导出 / dump the graph")
     d.add_argument("--format", choices=sorted(FORMATS), default="turtle")
     d.add_argument("--output", "-o")
@@ -111,6 +127,18 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["serve"]:  # the service alone: its own parser, none of the other commands' imports
+        from .pool import warm_forkserver
+
+        warm_forkserver(("qhfin.engine", "rdflib.plugins.sparql.parser"))  # as engine.Pool asks for them
+        p = argparse.ArgumentParser(prog="qhfin")
+        import_module("qhfin.cli_service").register(p.add_subparsers(dest="command", required=True))
+        args = p.parse_args(argv)
+        return args.func(args)
+    from .build import BuildError
+    from .source import SourceError
+
     args = parser().parse_args(argv)
     try:
         return args.func(args)

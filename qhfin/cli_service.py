@@ -12,15 +12,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from importlib import import_module
+from types import ModuleType
 
-from .build import union
 from .config import Config
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
-from .resolve import Resolver
 from .serve import StartError, run, start
 from .sparql import Formats, SparqlError
-from .store import load
 
 QUERY_FORMATS = ("csv", "tsv", "json", "xml")
 
@@ -32,20 +30,25 @@ def _config(args: argparse.Namespace, **overrides: object) -> Config:
 def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args, host=args.host, port=args.port, debug=True if args.debug else None)
     began = time.monotonic()
-    try:
-        engine, _ = start(config)
+    try:  # the CLI is the top layer: it may reach the web package, imported while the engine starts
+        engine, api = start(config, _web_layer)
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
-    app = import_module("api").create_app(config, engine)  # the CLI is the top layer: it may reach the web package
-    run(app, config, began)
+    run(api.create_app(config, engine), config, began)
     return 0
+
+
+def _web_layer() -> ModuleType:
+    """The ``api`` package with every blueprint's module imported."""
+    import_module("api.blueprints").import_all()
+    return import_module("api")
 
 
 def cmd_query(args: argparse.Namespace) -> int:
     config = _config(args)
     try:
-        queries = load_queries(config.queries_dir)
+        queries = load_queries(config.queries_dir, cache=config.query_cache)
     except QueryFileError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
@@ -65,6 +68,10 @@ def cmd_query(args: argparse.Namespace) -> int:
             fmt = rest.pop(0)
         else:
             values[key.lstrip("-")] = rest.pop(0)
+    from .build import union
+    from .resolve import Resolver
+    from .store import load
+
     resolver = Resolver(union(load(config))) if any(p.type == "iri" for p in query.params) else None
     engine = open_engine(config)
     try:
@@ -93,6 +100,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     if not target:
         print("须给出 --to URL（或 QHFIN_GRAPH_STORE / QHFIN_SPARQL_UPDATE_ENDPOINT）/ give --to URL", file=sys.stderr)
         return 2
+    from .store import load
+
     ds = load(config)
     total = 0
     for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):

@@ -108,3 +108,8 @@ class Config:
     @property
     def built_graph(self) -> Path:
         return self.build_dir / "qhfin.trig"
+
+    @property
+    def query_cache(self) -> Path:
+        """The guard's decisions on the named queries, kept between starts (``queries.load_queries``)."""
+        return self.build_dir / "named-queries.json"

@@ -27,6 +27,7 @@ from .namespaces import PREFIXES
 from .pool import Crashed, Deadline, Full, Pool, StartFailed
 from .queries import GRAPHS as DATASET_GRAPHS
 from .sparql import (
+    PARSER,
     Answer,
     Binding,
     Busy,
@@ -196,7 +197,7 @@ class EmbeddedEngine(_Base):
 
     def __init__(self, config: Config) -> None:
         pool = Pool(embedded_worker, (str(config.built_graph), config.row_limit, config.worker_memory_mb),
-                    config.workers, config.heavy_workers, config.heavy_after)
+                    config.workers, config.heavy_workers, config.heavy_after, preload=(PARSER,))
         super().__init__(config, pool)
         self.graphs = tuple(pool.info)  # type: ignore[arg-type]
 
@@ -284,7 +285,8 @@ class ExternalEngine(_Base):
     that request only — the next request tries again, so the service recovers without a restart."""
 
     def __init__(self, config: Config) -> None:
-        pool = Pool(guard_worker, (config.worker_memory_mb,), config.workers, config.heavy_workers, config.heavy_after)
+        pool = Pool(guard_worker, (config.worker_memory_mb,), config.workers, config.heavy_workers, config.heavy_after,
+                    preload=(PARSER,))
         super().__init__(config, pool)
         self.endpoint = urllib.parse.urlsplit(config.sparql_endpoint)
         self._local = threading.local()

@@ -79,15 +79,24 @@ class Worker:
         self.conn.close()
 
 
+def warm_forkserver(preload: tuple[str, ...]) -> None:
+    """Start the forkserver now, importing ``preload`` in it, while this process goes on with its own imports;
+    the workers it forks later start from those modules already imported."""
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    forkserver.ensure_running()
+
+
 class Pool:
     """``size`` fast-lane workers and at most ``heavy`` long-running ones, each running ``target(conn, *args)``."""
 
     KNOWN_LIMIT = 50_000  # texts remembered as quick or heavy
 
     def __init__(self, target: Callable, args: tuple, size: int, heavy: int, heavy_after: float,
-                 start_timeout: float = 120.0) -> None:
+                 start_timeout: float = 120.0, preload: tuple[str, ...] = ()) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload([target.__module__])
+        self._ctx.set_forkserver_preload([target.__module__, *preload])  # imported once, inherited by every worker
         self._target, self._args = target, args
         self._heavy_after, self._start_timeout = heavy_after, start_timeout
         self._cond = threading.Condition()

@@ -13,13 +13,19 @@ that does not parse, or a query that the guard refuses, is an error when the que
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 from .namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_PLAN, GRAPH_STATED
 from .resolve import KINDS, NotFound, Resolver
-from .sparql import Binding, SparqlError, guard
+from .sparql import Binding, Decision, SparqlError, guard
+
+_PARSER_VERSION = "rdflib " + version("rdflib")
 
 TYPES = {"iri": "", "string": "http://www.w3.org/2001/XMLSchema#string",
          "integer": "http://www.w3.org/2001/XMLSchema#integer"}
@@ -92,7 +98,7 @@ class NamedQuery:
         return tuple(out)
 
 
-def parse(path: Path, graphs: tuple[str, ...] = GRAPHS) -> NamedQuery:
+def parse(path: Path, graphs: tuple[str, ...] = GRAPHS, decided: dict[str, list] | None = None) -> NamedQuery:
     """One ``.rq`` file; raises QueryFileError naming the file and line of the first fault."""
     name = path.stem
     if not NAME.match(name):
@@ -124,10 +130,19 @@ def parse(path: Path, graphs: tuple[str, ...] = GRAPHS) -> NamedQuery:
     missing = [k for k in ("title_zh", "title_en") if not header.get(k)]
     if missing:
         raise QueryFileError(f"{path}:1: 缺少 {', '.join(missing)} / missing {', '.join(missing)}")
-    try:
-        decision = guard(text, graphs)
-    except SparqlError as exc:
-        raise QueryFileError(f"{path}: {exc.zh} / {exc.en}: {exc.detail or ''}") from None
+    key = hashlib.sha256("\0".join((_PARSER_VERSION, *graphs, text)).encode("utf-8")).hexdigest()
+    known = (decided or {}).get(key)
+    if known is not None:
+        decision = Decision(known[0], tuple(known[1]), tuple(known[2]),
+                            None if known[3] is None else tuple(known[3]), bool(known[4]))
+    else:
+        try:
+            decision = guard(text, graphs)
+        except SparqlError as exc:
+            raise QueryFileError(f"{path}: {exc.zh} / {exc.en}: {exc.detail or ''}") from None
+        if decided is not None:
+            decided[key] = [decision.form, list(decision.from_graphs), list(decision.from_named),
+                            None if decision.projection is None else list(decision.projection), decision.open_ended]
     unprojected = [p.name for p in params if decision.projection is not None and p.name not in decision.projection]
     if unprojected:  # bindings follow SEP-0007, which binds projected variables only
         raise QueryFileError(f"{path}: 参数变量须出现在 SELECT 中 / parameter variables must be selected: "
@@ -136,18 +151,41 @@ def parse(path: Path, graphs: tuple[str, ...] = GRAPHS) -> NamedQuery:
                       tuple(params), text, decision.form)
 
 
-def load_queries(directory: Path, graphs: tuple[str, ...] = GRAPHS) -> dict[str, NamedQuery]:
+def load_queries(directory: Path, graphs: tuple[str, ...] = GRAPHS, cache: Path | None = None) -> dict[str, NamedQuery]:
     """Every named query of ``directory``, by name, in name order.
 
-    Remembered by the files' names, sizes and modification times: the start-up check and the web layer ask for
-    the same files, and parsing a query (rdflib's parser, which the guard uses) takes ~40 ms."""
+    Parsing a query with rdflib's parser (the guard's) takes ~40 ms and the parser half a second to import, which
+    is most of the service's start; so the guard's decisions are kept in ``cache`` (a JSON file in the build
+    directory, keyed by the text, the dataset's graphs and the parser's version) and, within a process, the
+    result is remembered by the files' names, sizes and modification times."""
     files = sorted(directory.glob("*.rq"))
     key = (graphs, tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
     if key not in _LOADED:
+        decided = _read_cache(cache)
+        before = dict(decided)
+        queries = {q.name: q for q in (parse(p, graphs, decided) for p in files)}
+        if cache is not None and decided != before:
+            _write_cache(cache, {k: decided[k] for k in sorted(decided)})
         if len(_LOADED) > 16:
             _LOADED.clear()
-        _LOADED[key] = {q.name: q for q in (parse(p, graphs) for p in files)}
+        _LOADED[key] = queries
     return dict(_LOADED[key])
+
+
+def _read_cache(cache: Path | None) -> dict[str, list]:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8")) if cache is not None else {}
+    except (OSError, ValueError):  # absent or damaged: decided anew and rewritten
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(cache: Path, decided: dict[str, list]) -> None:
+    with contextlib.suppress(OSError):  # a read-only build directory only costs the next start its half second
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_suffix(".partial")
+        partial.write_text(json.dumps(decided, ensure_ascii=False), encoding="utf-8")
+        partial.replace(cache)
 
 
 _LOADED: dict[tuple, dict[str, NamedQuery]] = {}

@@ -11,15 +11,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
-from .build import BuildError, build, union
 from .config import Config
 from .engine import Engine, GraphFileError, open_engine
 from .queries import QueryFileError, load_queries
-from .store import save
-from .validate import exit_code, shapes_graph, validate
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class StartError(RuntimeError):
@@ -30,6 +29,10 @@ def prepare(config: Config) -> None:
     """Make sure there is a built graph (a missing one is built and validated) and loadable named queries."""
     path = config.built_graph
     if not config.sparql_endpoint and not path.exists():
+        from .build import BuildError, build, union
+        from .store import save
+        from .validate import exit_code, shapes_graph, validate
+
         log.warning("%s is missing: building it (qhfin build)", path)
         try:
             ds = build(config)
@@ -42,15 +45,14 @@ def prepare(config: Config) -> None:
                              f"(qhfin validate lists them all): {first.line()}")
         save(ds, config)
     try:
-        load_queries(config.queries_dir)  # the graph file: each embedded worker checks it as it loads it
+        load_queries(config.queries_dir, cache=config.query_cache)  # the graph file: each embedded worker checks it as it loads it
     except QueryFileError as exc:
         raise StartError(str(exc)) from None
 
 
-def start(config: Config) -> tuple[Engine, float]:
+def start(config: Config, meanwhile: Callable[[], T]) -> tuple[Engine, T]:
     """Check what will be served and start the query engine; the engine's processes load the graph while this
-    process checks the named queries. Returns the engine and the seconds it took."""
-    started = time.monotonic()
+    process checks the named queries and runs ``meanwhile`` (the web layer's imports). Refusals are StartError."""
     box: dict[str, object] = {}
 
     def open_it() -> None:
@@ -59,19 +61,21 @@ def start(config: Config) -> tuple[Engine, float]:
         except GraphFileError as exc:
             box["error"] = exc
 
+    opener = None
     if config.sparql_endpoint or config.built_graph.exists():
         opener = threading.Thread(target=open_it, name="qhfin-engine-start")
         opener.start()
-        try:
-            prepare(config)
-        finally:
-            opener.join()
-    else:
+    try:
         prepare(config)
+        result = meanwhile()
+    finally:
+        if opener is not None:
+            opener.join()
+    if opener is None:  # the graph was just built
         open_it()
     if "error" in box:
         raise StartError(str(box["error"]))
-    return box["engine"], time.monotonic() - started  # type: ignore[return-value]
+    return box["engine"], result  # type: ignore[return-value]
 
 
 def run(app: Callable, config: Config, started: float) -> None:
@@ -84,5 +88,8 @@ def run(app: Callable, config: Config, started: float) -> None:
     import waitress
 
     threads = max(8, 4 * config.workers)
+    # outbuf_overflow: waitress spools an answer over 1 MB (its default) to a temporary file before sending it;
+    # answers are bounded by the row limit, so they are kept in memory up to 32 MB
     waitress.serve(app, host=config.host, port=config.port, threads=threads, connection_limit=256,
-                   channel_timeout=max(30, int(config.time_limit) + 5), ident="qhfin", _quiet=True)
+                   channel_timeout=max(30, int(config.time_limit) + 5), outbuf_overflow=32 * 1024 * 1024,
+                   ident="qhfin", _quiet=True)

@@ -20,8 +20,6 @@ from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from pyparsing import ParseBaseException
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -133,11 +131,18 @@ class Decision:
         return bool(self.from_graphs or self.from_named)
 
 
+PARSER = "rdflib.plugins.sparql.parser"
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
 def guard(text: str, graphs: Collection[str]) -> Decision:
-    """Parse with rdflib's SPARQL parser and decide; raises the refusal the text deserves."""
+    """Parse with rdflib's SPARQL parser and decide; raises the refusal the text deserves.
+
+    The parser is imported here, not with the module: it takes half a second, and only the query workers (where
+    the forkserver imports it once, ``PARSER``) and the named-query check need it."""
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         tree = parseQuery(text)
     except ParseBaseException as exc:

@@ -127,3 +127,33 @@ def test_serve_refuses_a_broken_named_query(app, tmp_path):
     (root / "queries" / "zz-broken.rq").write_text("#+ title_zh 缺冒号\n" + BODY, encoding="utf-8")
     with pytest.raises(StartError, match="zz-broken.rq:1"):
         prepare(Config.from_env(root=str(root), build_dir=str(app.config["QHFIN"].build_dir)))
+
+
+def test_the_guards_decisions_are_kept_between_starts(tmp_path, monkeypatch):
+    """A second start reads the decisions instead of parsing again (the parser is most of the start-up); an edited
+    query is parsed anew, and a damaged cache file is only a slower start."""
+    import shutil
+
+    import qhfin.queries as queries
+
+    directory = tmp_path / "queries"
+    shutil.copytree(Config.from_env().queries_dir, directory)
+    cache = tmp_path / "build" / "named-queries.json"
+    first = load_queries(directory, cache=cache)
+    assert len(json.loads(cache.read_text(encoding="utf-8"))) == len(first)
+
+    def no_parsing(text, graphs):
+        raise AssertionError("parsed although decided before")
+
+    queries._LOADED.clear()
+    monkeypatch.setattr(queries, "guard", no_parsing)
+    assert load_queries(directory, cache=cache) == first
+    queries._LOADED.clear()
+    (directory / "task.rq").write_text((directory / "task.rq").read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+    with pytest.raises(AssertionError, match="parsed although"):
+        load_queries(directory, cache=cache)
+    monkeypatch.undo()
+    queries._LOADED.clear()
+    cache.write_text("{not json", encoding="utf-8")
+    assert load_queries(directory, cache=cache).keys() == first.keys()
+    assert len(json.loads(cache.read_text(encoding="utf-8"))) == len(first)
