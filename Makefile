@@ -79,8 +79,9 @@ bench: $(BIN)/qhfin build/qhfin.trig
 # Scale (issue 6): synthetic corpora of about 0.5 M and 5 M quads (bench/synth.py), each on the embedded engine and
 # on a standalone Oxigraph server; writes bench/scale-<size>-<date>.md. SCALE_SIZES="500000" for the small one only.
 SCALE_SIZES ?= 500000 5000000
+SCALE_FLAGS ?=
 scale: $(BIN)/qhfin build/qhfin.trig
-	$(BIN)/python bench/scale.py --sizes $(SCALE_SIZES)
+	$(BIN)/python bench/scale.py --sizes $(SCALE_SIZES) $(SCALE_FLAGS)
 
 # Soak (issue 6): a bounded mixed load on `qhfin serve` (loopback, concurrency 16); writes bench/soak-<date>.md.
 SOAK_MINUTES ?= 10
