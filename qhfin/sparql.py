@@ -247,9 +247,16 @@ def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[s
         body = result.serialize(format=NATIVE[fmt])  # type: ignore[attr-defined]
         if fmt == "json":
             rows = _oxigraph_json_rows(body)
-            if rows is not None and rows <= row_limit:
-                return Answer(MEDIA[fmt], body.replace(b'},"results":', b'},"truncated":false,"results":', 1), form, rows)
-            return select_json(body, row_limit)
+            if rows is None:
+                return select_json(body, row_limit)
+            truncated = rows > row_limit
+            if truncated:  # cut where row ``row_limit + 1`` opens, and close the document
+                at = -1
+                for _ in range(row_limit):
+                    at = body.find(b',{"', at + 1)
+                body = (body[:at] if row_limit else body[: body.index(b'"bindings":[') + 12]) + b"]}}"
+            marked = b'},"truncated":' + (b"true" if truncated else b"false") + b',"results":'
+            return Answer(MEDIA[fmt], body.replace(b'},"results":', marked, 1), form, min(rows, row_limit), truncated)
         rows = count_rows(body, fmt)
         if rows <= row_limit:
             return Answer(MEDIA[fmt], body, form, rows)
