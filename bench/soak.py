@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -218,6 +219,12 @@ def serve(time_limit: float, env: dict | None = None):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_ready(base + "/sparql", started, 300)
+        while time.monotonic() - started < 300:  # and the pages' graph (loaded after SPARQL answers), so that the
+            try:  # start memory figure already holds it
+                urllib.request.urlopen(base + "/api/targets", timeout=60).read()
+                break
+            except OSError:
+                time.sleep(0.2)
         yield base, server.pid
     finally:
         server.terminate()
