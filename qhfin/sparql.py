@@ -249,14 +249,7 @@ def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[s
             rows = _oxigraph_json_rows(body)
             if rows is None:
                 return select_json(body, row_limit)
-            truncated = rows > row_limit
-            if truncated:  # cut where row ``row_limit + 1`` opens, and close the document
-                at = -1
-                for _ in range(row_limit):
-                    at = body.find(b',{"', at + 1)
-                body = (body[:at] if row_limit else body[: body.index(b'"bindings":[') + 12]) + b"]}}"
-            marked = b'},"truncated":' + (b"true" if truncated else b"false") + b',"results":'
-            return Answer(MEDIA[fmt], body.replace(b'},"results":', marked, 1), form, min(rows, row_limit), truncated)
+            return _cut_json(body, rows, row_limit)
         rows = count_rows(body, fmt)
         if rows <= row_limit:
             return Answer(MEDIA[fmt], body, form, rows)
@@ -277,20 +270,33 @@ def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[s
 def select_json(body: bytes, row_limit: int) -> Answer:
     """A SPARQL JSON results document (ours or an upstream's) checked, counted, marked and cut at ``row_limit``.
 
-    Within the limit the document goes out as it came, with the ``truncated`` member put in after ``head``;
-    past it, the first ``row_limit`` rows are written anew. A document that is not SPARQL JSON is a ValueError."""
+    Parsed once, to check it. Laid out compactly (pyoxigraph's and the Oxigraph server's way, confirmed by the
+    row count) it goes out as it came, cut at the limit and marked ``truncated`` after ``head``; laid out any
+    other way, its first ``row_limit`` rows are written anew. A document that is not SPARQL JSON is a ValueError."""
     parsed = json.loads(body)
     head = parsed.get("head") if isinstance(parsed, dict) else None
     bindings = (parsed.get("results") or {}).get("bindings") if isinstance(parsed, dict) else None
     if not isinstance(head, dict) or not isinstance(head.get("vars", []), list) or not isinstance(bindings, list):
         raise ValueError("not a SPARQL JSON results document")
-    if len(bindings) <= row_limit and body.startswith(b'{"head":') and b'},"results":' in body:
-        body = body.replace(b'},"results":', b'},"truncated":false,"results":', 1)
-        return Answer(MEDIA["json"], body, "SELECT", len(bindings))
+    if body.startswith(b'{"head":') and body.endswith(b"]}}") and _oxigraph_json_rows(body) == len(bindings):
+        return _cut_json(body, len(bindings), row_limit)  # laid out as pyoxigraph writes it: cut as such
     truncated = len(bindings) > row_limit
     out = {"head": head, "truncated": truncated, "results": {"bindings": bindings[:row_limit]}}
     return Answer(MEDIA["json"], json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode(), "SELECT",
                   min(len(bindings), row_limit), truncated)
+
+
+def _cut_json(body: bytes, rows: int, row_limit: int) -> Answer:
+    """A compact SPARQL JSON document of ``rows`` rows, cut where row ``row_limit + 1`` opens and closed again,
+    marked ``truncated`` (after ``head``) either way."""
+    truncated = rows > row_limit
+    if truncated:
+        at = -1
+        for _ in range(row_limit):
+            at = body.find(b',{"', at + 1)
+        body = (body[:at] if row_limit else body[: body.index(b'"bindings":[') + 12]) + b"]}}"
+    marked = b'},"truncated":' + (b"true" if truncated else b"false") + b',"results":'
+    return Answer(MEDIA["json"], body.replace(b'},"results":', marked, 1), "SELECT", min(rows, row_limit), truncated)
 
 
 def _oxigraph_json_rows(body: bytes) -> int | None:

@@ -181,3 +181,21 @@ def test_the_pages_read_the_external_store_and_wait_for_it_when_it_is_down(app):
         Store.down = False
         other.extensions["qhfin"].close()
         server.shutdown()
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+@pytest.mark.parametrize("limit", [0, 2, 3, 10])
+def test_an_upstream_document_is_cut_the_same_however_it_is_laid_out(indent, limit):
+    """An Oxigraph server's compact JSON is cut where a row opens; another store's pretty-printed JSON is written
+    anew: both give the same rows, the same count and the same ``truncated``, and literals that look like JSON
+    structure do not fool either."""
+    from qhfin.sparql import select_json
+
+    rows = [{"s": {"type": "uri", "value": f"http://example.org/{i}"},
+             "o": {"type": "literal", "value": f'x,{{"y":{i}}}]}}'}} for i in range(3)]
+    document = {"head": {"vars": ["s", "o"]}, "results": {"bindings": rows}}
+    text = json.dumps(document, indent=indent, separators=None if indent else (",", ":"), ensure_ascii=False)
+    answer = select_json(text.encode("utf-8"), limit)
+    out = json.loads(answer.body)
+    assert out["results"]["bindings"] == rows[:limit] and out["head"] == document["head"]
+    assert answer.rows == min(3, limit) and out["truncated"] is answer.truncated is (limit < 3)
