@@ -130,8 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:  # the service alone: its own parser, none of the other commands' imports
         from .pool import warm_forkserver
+        from .sparql import WORKER_IMPORTS
 
-        warm_forkserver(("qhfin.engine", "rdflib.plugins.sparql.parser"))  # as engine.Pool asks for them
+        warm_forkserver(WORKER_IMPORTS)
         p = argparse.ArgumentParser(prog="qhfin")
         import_module("qhfin.cli_service").register(p.add_subparsers(dest="command", required=True))
         args = p.parse_args(argv)

@@ -16,8 +16,8 @@ import threading
 import traceback
 import urllib.parse
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -27,7 +27,7 @@ from .namespaces import PREFIXES
 from .pool import Crashed, Deadline, Full, Pool, StartFailed
 from .queries import GRAPHS as DATASET_GRAPHS
 from .sparql import (
-    PARSER,
+    WORKER_IMPORTS,
     Answer,
     Binding,
     Busy,
@@ -76,16 +76,6 @@ class Engine(Protocol):
 
 class GraphFileError(ValueError):
     """The built graph does not parse; the message names the file and the line."""
-
-
-def check_graph_file(path: Path) -> int:
-    """Parse the built graph once (fast, with pyoxigraph); returns its quad count or raises GraphFileError."""
-    if not path.exists():
-        raise GraphFileError(f"{path}: 文件不存在 / file not found")
-    try:
-        return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
-    except SyntaxError as exc:
-        raise GraphFileError(f"{path}:{_line(exc)}: 无法解析 / does not parse: {exc}") from None
 
 
 def _line(exc: SyntaxError) -> str:
@@ -197,7 +187,7 @@ class EmbeddedEngine(_Base):
 
     def __init__(self, config: Config) -> None:
         pool = Pool(embedded_worker, (str(config.built_graph), config.row_limit, config.worker_memory_mb),
-                    config.workers, config.heavy_workers, config.heavy_after, preload=(PARSER,))
+                    config.workers, config.heavy_workers, config.heavy_after, preload=WORKER_IMPORTS)
         super().__init__(config, pool)
         self.graphs = tuple(pool.info)  # type: ignore[arg-type]
 
@@ -286,7 +276,7 @@ class ExternalEngine(_Base):
 
     def __init__(self, config: Config) -> None:
         pool = Pool(guard_worker, (config.worker_memory_mb,), config.workers, config.heavy_workers, config.heavy_after,
-                    preload=(PARSER,))
+                    preload=WORKER_IMPORTS)
         super().__init__(config, pool)
         self.endpoint = urllib.parse.urlsplit(config.sparql_endpoint)
         self._local = threading.local()
@@ -315,20 +305,20 @@ class ExternalEngine(_Base):
             raise Upstream("上游SPARQL服务返回无法解析的应答", "The upstream SPARQL service answered with something unreadable",
                            str(exc)[:500]) from None
 
-    def dataset_quads(self, timeout: float = 600.0) -> list[ox.Quad]:
+    def dataset_quads(self, timeout: float = 600.0) -> Iterator[ox.Quad]:
         """Every quad of the dataset's graphs as the upstream holds them (for the pages, which read the graph
-        in memory): one CONSTRUCT per graph, plain SPARQL 1.1 that any store answers. Upstream errors as usual."""
-        quads: list[ox.Quad] = []
+        in memory): one CONSTRUCT per graph, plain SPARQL 1.1 that any store answers, parsed as it is consumed
+        (at 5 M quads a list of them all would cost gigabytes). Upstream errors as usual."""
         for graph in self.graphs:
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
             _, media, body = self._ask([("query", query)], "application/n-triples", timeout)
+            fmt = ox.RdfFormat.TURTLE if "turtle" in media else ox.RdfFormat.N_TRIPLES
             try:
-                fmt = ox.RdfFormat.TURTLE if "turtle" in media else ox.RdfFormat.N_TRIPLES
-                quads += (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in ox.parse(body, format=fmt))
+                for t in ox.parse(body, format=fmt):
+                    yield ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
             except SyntaxError as exc:
                 raise Upstream("上游SPARQL服务返回无法解析的应答",
                                "The upstream SPARQL service answered with something unreadable", str(exc)[:500]) from None
-        return quads
 
     def _ask(self, params: list[tuple[str, str]], accept: str, timeout: float | None = None) -> tuple[int, str, bytes]:
         status, media_type, body = self._post(urllib.parse.urlencode(params).encode(), accept, timeout)

@@ -84,7 +84,7 @@ def warm_forkserver(preload: tuple[str, ...]) -> None:
     the workers it forks later start from those modules already imported."""
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(preload))
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(dict.fromkeys(preload)))
     forkserver.ensure_running()
 
 
@@ -96,7 +96,8 @@ class Pool:
     def __init__(self, target: Callable, args: tuple, size: int, heavy: int, heavy_after: float,
                  start_timeout: float = 120.0, preload: tuple[str, ...] = ()) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload([target.__module__, *preload])  # imported once, inherited by every worker
+        # imported once, inherited by every worker
+        self._ctx.set_forkserver_preload(list(dict.fromkeys((target.__module__, *preload))))
         self._target, self._args = target, args
         self._heavy_after, self._start_timeout = heavy_after, start_timeout
         self._cond = threading.Condition()

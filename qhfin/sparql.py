@@ -132,6 +132,8 @@ class Decision:
 
 
 PARSER = "rdflib.plugins.sparql.parser"
+# what the query workers' forkserver imports once, for every worker it forks (``qhfin serve`` starts it first)
+WORKER_IMPORTS = ("qhfin.engine", PARSER)
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 

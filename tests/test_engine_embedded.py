@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qhfin.engine import EmbeddedEngine, GraphFileError, Request, check_graph_file
+from qhfin.engine import EmbeddedEngine, GraphFileError, Request, open_engine
 from qhfin.sparql import TimeLimit, UpdateRefused
 
 
@@ -71,11 +71,12 @@ def test_deadline_ends_the_worker_and_a_fresh_one_answers(engines):
     assert uncached.query(Request("ASK { ?s ?p ?o }")).body.endswith(b"true}")
 
 
-def test_a_broken_graph_file_is_named_with_its_line(tmp_path):
+def test_a_broken_graph_file_is_named_with_its_line(app, tmp_path):
     broken = tmp_path / "qhfin.trig"
     broken.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e \"unterminated .\n", encoding="utf-8")
-    with pytest.raises(GraphFileError, match=r"qhfin\.trig:3"):
-        check_graph_file(broken)
+    config = dataclasses.replace(app.config["QHFIN"], build_dir=tmp_path, sparql_endpoint="", workers=1)
+    with pytest.raises(GraphFileError, match=r"qhfin\.trig:3"):  # the workers that load it refuse it
+        open_engine(config)
 
 
 def test_serve_refuses_a_broken_graph(tmp_path, monkeypatch, capsys):
