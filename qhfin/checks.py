@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
 from .explore import Explorer
 
 
@@ -15,6 +13,7 @@ def _linked(ex: Explorer, node: str, predicate: str) -> set[str]:
 
 def dependency_cycles(ex: Explorer) -> list[list[str]]:
     """Every elementary cycle of dependsOn, each starting at its smallest IRI: a task cannot wait on itself."""
+    import networkx as nx
     deps = nx.DiGraph((s, o) for s, o, d in ex.net.edges(data=True) if d["predicate"] == "dependsOn")
     cycles = []
     for cycle in nx.simple_cycles(deps):

@@ -130,9 +130,11 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:  # the service alone: its own parser, none of the other commands' imports
         from .pool import warm_forkserver
-        from .sparql import WORKER_IMPORTS
+        from .shared_store import MODULES
 
-        warm_forkserver(WORKER_IMPORTS)
+        config = Config.from_env()
+        # the embedded engine's workers will be forked with the graph loaded (an external store: only the guard)
+        warm_forkserver(MODULES, None if config.sparql_endpoint else config.built_graph)
         p = argparse.ArgumentParser(prog="qhfin")
         import_module("qhfin.cli_service").register(p.add_subparsers(dest="command", required=True))
         args = p.parse_args(argv)

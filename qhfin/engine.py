@@ -24,10 +24,10 @@ import pyoxigraph as ox
 
 from .config import Config
 from .namespaces import PREFIXES
-from .pool import Crashed, Deadline, Full, Pool, StartFailed
+from .pool import Crashed, Deadline, Full, Pool, StartFailed, warm_forkserver
 from .queries import GRAPHS as DATASET_GRAPHS
+from .shared_store import MODULES, store_for
 from .sparql import (
-    WORKER_IMPORTS,
     Answer,
     Binding,
     Busy,
@@ -186,10 +186,13 @@ class EmbeddedEngine(_Base):
     """pyoxigraph in worker processes, each with its own copy of the built graph."""
 
     def __init__(self, config: Config) -> None:
+        warm_forkserver(MODULES, config.built_graph)  # unless already running (``qhfin serve`` starts it first)
         pool = Pool(embedded_worker, (str(config.built_graph), config.row_limit, config.worker_memory_mb),
-                    config.workers, config.heavy_workers, config.heavy_after, preload=WORKER_IMPORTS)
+                    config.workers, config.heavy_workers, config.heavy_after, preload=MODULES)
         super().__init__(config, pool)
-        self.graphs = tuple(pool.info)  # type: ignore[arg-type]
+        graphs, self.shared_graph = pool.info  # type: ignore[misc]
+        self.graphs = tuple(graphs)
+        log.info("query workers ready (%s)", "sharing the forkserver's graph" if self.shared_graph else "each loaded the graph")
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
         return self._call((request, decision, self.graphs), key=(request.text, request.bindings))  # type: ignore[return-value]
@@ -223,8 +226,11 @@ def _serve(conn, handle) -> None:
 
 def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
     try:
-        store = ox.Store()
-        store.load(path=path, format=ox.RdfFormat.TRIG)
+        store = store_for(path)  # loaded before this process was forked, shared with the other workers
+        shared = store is not None
+        if store is None:
+            store = ox.Store()
+            store.load(path=path, format=ox.RdfFormat.TRIG)
         graphs = sorted({*DATASET_GRAPHS, *(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))})
     except SyntaxError as exc:
         conn.send(("failed", f"{path}:{_line(exc)}: 无法解析 / does not parse: {exc}"))
@@ -233,7 +239,7 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
         conn.send(("failed", f"{path}: {exc}"))
         return
     _limit_memory(memory_mb)
-    conn.send(("ready", graphs))
+    conn.send(("ready", (graphs, shared)))
 
     def handle(request: Request, decision: Decision | None, graphs: tuple[str, ...]) -> tuple[Decision, Answer]:
         decision = decision or guard(request.text, graphs)
@@ -275,8 +281,9 @@ class ExternalEngine(_Base):
     that request only — the next request tries again, so the service recovers without a restart."""
 
     def __init__(self, config: Config) -> None:
+        warm_forkserver(MODULES)  # unless already running; the guard's parser imported once, for every worker
         pool = Pool(guard_worker, (config.worker_memory_mb,), config.workers, config.heavy_workers, config.heavy_after,
-                    preload=WORKER_IMPORTS)
+                    preload=MODULES)
         super().__init__(config, pool)
         self.endpoint = urllib.parse.urlsplit(config.sparql_endpoint)
         self._local = threading.local()

@@ -15,14 +15,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
 from .namespaces import QHFIN
 from .resolve import NotFound, Resolver, normalise_name
+
+if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
+    import networkx as nx
 
 FLOW = {  # predicate → which way a failure travels along its triples: "forward" s → o, "reverse" o → s
     "responsibleBody": "reverse",
@@ -262,6 +265,7 @@ def impact(ex: Explorer, node: str, direction: str = "downstream", depth: int | 
 def path(ex: Explorer, a: str, b: str) -> dict:
     """How A reaches B: along the influence if it can (A's failure reaches B, or B's reaches A), else the shortest
     chain of links of any kind, which shows a connection but no influence."""
+    import networkx as nx
     start, end = ex.find(a), ex.find(b)
     for direction in DIRECTIONS:
         reached = walk(ex, start, direction)

@@ -11,11 +11,13 @@ import io
 import json
 import re
 import threading
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .explore import ExploreError, Explorer, walk
 from .impact import KIND_ZH, ROLE_ZH
+
+if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
+    import networkx as nx
 
 FORMATS = {  # name → (media type, file suffix)
     "graphml": ("application/graphml+xml", "graphml"),
@@ -37,6 +39,7 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQ
 
 def numbered(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The graph with XML-safe ids (``n0``…, ``e0``…); the IRI moves to the ``iri`` attribute."""
+    import networkx as nx
     mapping = {node: f"n{i}" for i, node in enumerate(sorted(net))}
     out = nx.relabel_nodes(net, mapping, copy=True)
     for node, new in mapping.items():
@@ -49,6 +52,7 @@ def numbered(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def graphml(ex: Explorer) -> bytes:
+    import networkx as nx
     buffer = io.BytesIO()
     nx.write_graphml(numbered(ex.net), buffer, encoding="utf-8", prettyprint=True, named_key_ids=True,
                      edge_id_from_attribute="id")
@@ -58,6 +62,7 @@ def graphml(ex: Explorer) -> bytes:
 def gexf(ex: Explorer) -> bytes:
     """GEXF 1.2 (Gephi). networkx always writes ``<graph name="">``, which the GEXF 1.2 schema does not allow
     (networkx issue #3573), so that one attribute is taken out again."""
+    import networkx as nx
     buffer = io.BytesIO()
     nx.write_gexf(numbered(ex.net), buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
     return re.sub(rb'(<graph\b[^>]*?) name="[^"]*"', rb"\1", buffer.getvalue(), count=1)
@@ -91,6 +96,7 @@ def positions(ex: Explorer) -> dict[str, tuple[float, float]]:
 
 def cytoscape(ex: Explorer) -> dict:
     """Cytoscape.js elements (``nx.cytoscape_data``) with fixed positions, a class per kind and an edge id each."""
+    import networkx as nx
     data = nx.cytoscape_data(ex.net)
     pos = positions(ex)
     for element in data["elements"]["nodes"]:
@@ -115,6 +121,7 @@ def cytoscape_json(ex: Explorer) -> bytes:
 def neighbourhood(ex: Explorer, node: str, depth: int = 1) -> nx.MultiDiGraph:
     """The node, what it relies on and what relies on it within ``depth`` steps (upstream at negative distance);
     a node with no influence links (a paragraph) shows its plain neighbours instead."""
+    import networkx as nx
     up, down = walk(ex, node, "upstream", depth), walk(ex, node, "downstream", depth)
     keep = {n: -d for n, (d, _p, _e) in up.items()} | {n: d for n, (d, _p, _e) in down.items()}
     if len(keep) == 1:
@@ -134,6 +141,7 @@ def cjk_font() -> str | None:
 
 def picture(ex: Explorer, node: str, fmt: str = "svg", depth: int = 1) -> bytes:
     """A node's neighbourhood drawn left to right the way failures travel; SVG keeps the labels as text."""
+    import networkx as nx
     from matplotlib import rc_context
     from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
 

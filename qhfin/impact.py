@@ -14,13 +14,16 @@ Every attribute is a string, an int or a bool, so the graph writes to GraphML an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from .namespaces import ELI, QHFIN
 from .resolve import label
+
+if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
+    import networkx as nx
 
 KINDS: dict[str, tuple[URIRef, ...]] = {  # node kind → the classes whose members are nodes of that kind
     "task": (QHFIN.Task,),
@@ -171,6 +174,7 @@ def _link_edges(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[t
 def rdf_to_networkx(graph: Graph) -> nx.MultiDiGraph:
     """The typed graph: nodes keyed by IRI with ``kind``/``label``/``label_en``; edges keyed by predicate
     (``responsibleBody:lead`` for bodies) with ``predicate``, ``basis``, ``evidence`` and the rest."""
+    import networkx as nx
     kinds = _kinds(graph)
     paragraphs = {o for t, k in kinds.items() if k == "task" for o in graph.objects(t, ELI.is_part_of)
                   if kinds.get(o) == "paragraph"}  # only the paragraphs that hold tasks (Chapters 4–7)

@@ -79,13 +79,18 @@ class Worker:
         self.conn.close()
 
 
-def warm_forkserver(preload: tuple[str, ...]) -> None:
+def warm_forkserver(preload: tuple[str, ...], graph: str | os.PathLike | None = None) -> None:
     """Start the forkserver now, importing ``preload`` in it, while this process goes on with its own imports;
-    the workers it forks later start from those modules already imported."""
+    the workers it forks later start from those modules already imported — and, with ``graph``, from that file
+    already loaded (``qhfin.shared_store``). Once started, the forkserver stays as it is: a later call changes
+    nothing, and a worker asked for another file loads that itself."""
     from multiprocessing import forkserver
 
+    from .shared_store import announced
+
     multiprocessing.get_context("forkserver").set_forkserver_preload(list(dict.fromkeys(preload)))
-    forkserver.ensure_running()
+    with announced(graph):
+        forkserver.ensure_running()
 
 
 class Pool:
@@ -97,7 +102,7 @@ class Pool:
                  start_timeout: float = 120.0, preload: tuple[str, ...] = ()) -> None:
         self._ctx = multiprocessing.get_context("forkserver")
         # imported once, inherited by every worker
-        self._ctx.set_forkserver_preload(list(dict.fromkeys((target.__module__, *preload))))
+        self._ctx.set_forkserver_preload(list(dict.fromkeys((*preload, target.__module__))))
         self._target, self._args = target, args
         self._heavy_after, self._start_timeout = heavy_after, start_timeout
         self._cond = threading.Condition()

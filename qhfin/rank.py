@@ -18,11 +18,14 @@ generic groups (各金融机构) that the plan names everywhere.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from .explore import Explorer, walk
 from .impact import ROLE_ZH
 from .scenario import carriers, lost_tasks
+
+if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
+    import networkx as nx
 
 ROLES = tuple(ROLE_ZH)
 CHAPTERS = (4, 5, 6, 7)
@@ -30,6 +33,7 @@ SUPPORT_KINDS = ("task", "body", "instrument", "target")
 
 
 def _support_graph(ex: Explorer) -> nx.DiGraph:
+    import networkx as nx
     support = nx.DiGraph()
     support.add_nodes_from(n for n, k in ex.net.nodes(data="kind") if k in SUPPORT_KINDS)
     for a, steps in ex.down.items():
@@ -82,6 +86,7 @@ def _measures(ex: Explorer, node: str, betweenness: dict[str, float], tops: dict
 
 def rank(ex: Explorer, top: int = 10) -> dict:
     """Critical tasks and instruments, and the bridges between themes, each measure shown beside the ranking."""
+    import networkx as nx
     betweenness = nx.betweenness_centrality(_support_graph(ex))
     tops = _top_themes(ex)
     tasks = [_measures(ex, t, betweenness, tops) for t in ex.tasks(leaf=True)]

@@ -12,12 +12,12 @@ import io
 import json
 import sys
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from .matrix import text_of
+
+if TYPE_CHECKING:  # openpyxl (with numpy, a quarter of a second) is imported by the one writer that needs it
+    from openpyxl import Workbook
 
 SHEET = "任务分工表"
 GRID_SHEET = "单位×任务"
@@ -77,6 +77,10 @@ def to_html(m: dict) -> bytes:
 
 def to_xlsx(m: dict) -> bytes:
     """As an office would publish the annex: frozen header, merged 重点任务, wrapped text, A4 landscape."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET

@@ -110,3 +110,68 @@ def test_rows_are_counted_exactly_whatever_the_literals_hold(values, limit):
     assert document["truncated"] is (len(values) > limit) and answer.truncated is (len(values) > limit)
     if len(values) <= limit:  # nothing lost or altered on the way
         assert sorted(b["o"]["value"] for b in document["results"]["bindings"]) == sorted(values)
+
+
+# ---------------------------------------------------------------- the forkserver's graph
+
+SHARED_SCRIPT = """
+import os, sys
+from qhfin.config import Config
+from qhfin.engine import EmbeddedEngine, Request
+from qhfin.pool import warm_forkserver
+from qhfin.shared_store import MODULES
+
+def count(engine):
+    body = engine.query(Request("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")).body.decode()
+    return body.split('"value":"')[1].split('"')[0]
+
+if __name__ == "__main__":
+    build = sys.argv[1]
+    path = os.path.join(build, "qhfin.trig")
+    config = Config.from_env(build_dir=build, sparql_endpoint="", workers=2, result_cache_mb=0)
+    warm_forkserver(MODULES, path)  # as `qhfin serve` does, before anything else
+    first = EmbeddedEngine(config)
+    print(first.shared_graph, count(first))
+    first.close()
+    with open(path, "a", encoding="utf-8") as f:  # the file changes (a rebuild): never served from the old copy
+        f.write("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\\n")
+    second = EmbeddedEngine(config)
+    print(second.shared_graph, count(second))
+    second.close()
+"""
+
+
+def test_workers_share_the_forkservers_graph_but_never_a_stale_one(tmp_path):
+    """`qhfin serve` loads the graph once, in the forkserver, and forks the workers with it (a worker that replaces
+    one killed at the time limit answers at once); a graph file changed since is loaded afresh. A fresh interpreter:
+    this one's forkserver is already running."""
+    import subprocess
+    import sys
+
+    (tmp_path / "qhfin.trig").write_text("@prefix ex: <http://example.org/> .\nex:g { ex:s ex:p ex:o . ex:s ex:p ex:o2 . }\n",
+                                         encoding="utf-8")
+    script = tmp_path / "shared.py"
+    script.write_text(SHARED_SCRIPT, encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["True 2", "False 3"]
+
+
+def test_the_parser_warm_up_texts_pass_the_guard():
+    """The forkserver warms the parser with these texts; one the guard refused would end that warm-up early."""
+    from qhfin.sparql import warm_parser
+
+    warm_parser()
+
+
+def test_the_service_starts_without_the_explorer_and_spreadsheet_libraries():
+    """networkx and openpyxl (with numpy, half a second) are imported by the requests that use them, not before
+    the service answers; `qhfin serve` imports every blueprint before it starts."""
+    import subprocess
+    import sys
+
+    code = ("import sys, api.blueprints as b; b.import_all(); "
+            "print(sorted(m for m in ('networkx', 'openpyxl', 'numpy', 'pyshacl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,93 @@
+"""What the query workers' forkserver holds for every worker it forks: the modules they need and the built graph.
+
+Each worker used to parse the TriG itself: two or three workers on two cores parsed it side by side at start, and
+every worker that replaces one ended past the time limit parsed it again before it could answer (0.14 s at the
+plan's size, seconds at 0.5 M quads). Forked from a process that holds the store, a worker shares its memory
+copy-on-write and answers at once. Nothing here is shared between processes at run time: the store is read-only
+in every worker, as the service is.
+
+The forkserver imports this module first (a ``multiprocessing`` preload, ``MODULES``) with ``QHFIN_SHARED_GRAPH``
+in its environment — naming the file, or empty for a worker that only guards (the external engine's) — and only
+there, so no other process imports the parser or loads the graph by importing this. While pyoxigraph parses the
+file (without the GIL) a thread imports and warms the SPARQL parser the guard needs (``sparql.warm_parser``, a
+third of a second), so the two costs overlap. A worker takes the store only if the file is still the one loaded (path,
+size, modification time, inode); otherwise, or if the load failed, the worker loads the file itself and reports
+the line that does not parse — nothing here raises.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import threading
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+ENV = "QHFIN_SHARED_GRAPH"
+# what the forkserver imports, in order (``qhfin serve`` starts it before its own imports): this module first, then
+# the workers' own; nothing heavier is imported before the forkserver is started
+MODULES = (__name__, "qhfin.engine")
+
+_loaded: tuple[tuple, ox.Store] | None = None
+
+
+def _key(path: str) -> tuple:
+    st = os.stat(path)
+    return os.path.realpath(path), st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def store_for(path: str) -> ox.Store | None:
+    """The store loaded from ``path`` before this process was forked, if the file has not changed since."""
+    if _loaded is None:
+        return None
+    try:
+        return _loaded[1] if _key(path) == _loaded[0] else None
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def announced(path: str | os.PathLike | None) -> Iterator[None]:
+    """``path`` (or, for none, the empty string) in the environment while a forkserver is started inside the block,
+    and only then: a process that imports this module later (this one, a test's subprocess) must not import the
+    parser or load the graph on import."""
+    before = os.environ.get(ENV)
+    os.environ[ENV] = os.fspath(path or "")
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before
+
+
+def _load_announced() -> None:
+    global _loaded
+    path = os.environ.pop(ENV, None)  # once: the workers forked from here inherit the store, not the task
+    if path is None:  # not the forkserver
+        return
+
+    def import_parser() -> None:
+        with contextlib.suppress(ImportError):  # the guard imports it again and says what is missing
+            importlib.import_module("qhfin.sparql").warm_parser()
+
+    importer = threading.Thread(target=import_parser, name="qhfin-parser-import")
+    importer.start()
+    if not path:
+        importer.join()
+        return
+    try:
+        key = _key(path)
+        store = ox.Store()
+        store.load(path=path, format=ox.RdfFormat.TRIG)
+        _loaded = key, store
+    except (OSError, SyntaxError, ValueError):
+        pass  # each worker loads the file itself and names the line
+    finally:
+        importer.join()  # no thread may be running when the forkserver forks
+
+
+_load_announced()
