@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CONCURRENCY = (1, 4, 16)
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))  # per cell, after a warm-up
 NAIVE_SECONDS = float(os.environ.get("BENCH_NAIVE_SECONDS", "6"))
+STARTS = int(os.environ.get("BENCH_STARTS", "5"))  # start-ups timed per server (median reported; naive: one)
 BIN = Path(sys.executable).parent
 
 
@@ -192,7 +193,7 @@ def versions() -> str:
     return f"Python {platform.python_version()} · " + " · ".join(found)
 
 
-def report(results: dict, startups: dict, queries, triples: int) -> str:
+def report(results: dict, startups: dict[str, list[float]], queries, triples: int) -> str:
     ox = results["oxigraph server"]
     lines = [f"# qhfin SPARQL benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
              f"- machine: {machine()}", f"- versions: {versions()}",
@@ -200,17 +201,19 @@ def report(results: dict, startups: dict, queries, triples: int) -> str:
              f"- each cell {SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; clients with kept-alive connections on "
              "the same machine; qhfin with QHFIN_TIME_LIMIT=10 and every guard on", "",
              "## Throughput (requests/s; errors in brackets)", "",
-             "| server | start-up s | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |",
+             f"| server | start-up s (median of {STARTS}; min–max) | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |",
              "|---|---|" + "---|" * len(CONCURRENCY)]
     for name, cells in results.items():
-        lines.append(f"| {name} | {startups[name]:.2f} | " + " | ".join(
+        times = startups[name]
+        lines.append(f"| {name} | {statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f}) | " + " | ".join(
             f"{cells[c]['rps']:.0f} ({cells[c]['errors']})" for c in CONCURRENCY) + " |")
     lines += ["", "## Ratios against the Oxigraph server", "",
               "| server | start-up | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |", "|---|---|" + "---|" * len(CONCURRENCY)]
     for name, cells in results.items():
         if name == "oxigraph server":
             continue
-        lines.append(f"| {name} | {startups[name] / startups['oxigraph server']:.2f}× | " + " | ".join(
+        ratio = statistics.median(startups[name]) / statistics.median(startups["oxigraph server"])
+        lines.append(f"| {name} | {ratio:.2f}× | " + " | ".join(
             f"{cells[c]['rps'] / ox[c]['rps']:.2f}×" for c in CONCURRENCY) + " |")
     naive = results.get("naive flask+rdflib")
     if naive and all(naive[c]["rps"] for c in CONCURRENCY):
@@ -247,7 +250,7 @@ def main() -> int:
 
     triples = sum(1 for _ in pyoxigraph.parse(path=str(config.built_graph), format=pyoxigraph.RdfFormat.TRIG))
     results: dict[str, dict] = {}
-    startups: dict[str, float] = {}
+    startups: dict[str, list[float]] = {}
     plan = [("oxigraph server", lambda: start_oxigraph(config), SECONDS),
             ("qhfin (cache on)", lambda: start_qhfin(config, 64), SECONDS),
             ("qhfin (cache off)", lambda: start_qhfin(config, 0), SECONDS)]
@@ -257,10 +260,14 @@ def main() -> int:
         print(f"… {name}", flush=True)
         server = start()
         try:
-            startups[name] = server.startup
+            startups[name] = [server.startup]
             results[name] = measure(server, queries, seconds)
         finally:
             server.stop()
+        for _ in range(STARTS - 1 if name != "naive flask+rdflib" else 0):  # start-up alone, again: it varies
+            again = start()
+            startups[name].append(again.startup)
+            again.stop()
         print("   " + ", ".join(f"c={c}: {results[name][c]['rps']:.0f}/s ({results[name][c]['errors']} errors "
                                 f"{results[name][c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
     text = report(results, startups, queries, triples)

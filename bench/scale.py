@@ -4,8 +4,9 @@ quads by default) it starts, on loopback only,
 - a standalone Oxigraph server, and loads the corpus into it (POST /store);
 - ``qhfin serve`` on the embedded default (pyoxigraph workers), result cache off, with the corpus as its build;
 - ``qhfin serve`` on that Oxigraph server as its external engine (``QHFIN_SPARQL_ENDPOINT``);
+- ``qhfin serve`` on the embedded engine as it is by default, with the result cache on (``--engines`` picks);
 
-and reports, for each, the load / start-up time and the peak memory (resident set of the process and its children),
+and reports, for each, the load / start-up time and the peak memory (PSS of the process and its children),
 then the median latency of every named query in queries/*.rq (the same text everywhere, parameters written in as
 VALUES) and of the REST calls (first call, then the median of repeats: the service memoises their answers). Writes
 bench/scale-<size>-<date>.md.
@@ -42,7 +43,9 @@ REST = ("/api/measures?theme=乡村振兴", "/api/measures?instrument=两权抵�
 
 
 def rss_tree(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (from /proc; 0 when it is gone)."""
+    """Memory of ``pid`` and all its descendants in bytes (0 when it is gone), as the sum of their proportional set
+    sizes (PSS, /proc/<pid>/smaps_rollup): the graph the query workers share copy-on-write with their forkserver
+    counts once, where resident sizes would count it once per process; VmRSS where PSS cannot be read."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -55,17 +58,23 @@ def rss_tree(pid: int) -> int:
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            pass
+        total += _memory(p)
     return total
 
 
+def _memory(pid: int) -> int:
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return 0
+
+
 class Peak:
-    """Samples the resident memory of a process tree every ``every`` seconds; ``.peak`` in bytes."""
+    """Samples the memory (PSS) of a process tree every ``every`` seconds; ``.peak`` in bytes."""
 
     def __init__(self, pid: int, every: float = 0.25) -> None:
         self.pid, self.every, self.peak, self.last = pid, every, 0, 0
@@ -123,9 +132,9 @@ def start_oxigraph(corpus: Path, limit: float) -> tuple[Process, str, float]:
     return proc, base, time.monotonic() - started
 
 
-def start_qhfin(build_dir: Path, limit: float, endpoint: str = "") -> tuple[Process, str, float]:
+def start_qhfin(build_dir: Path, limit: float, endpoint: str = "", cache_mb: int = 0) -> tuple[Process, str, float]:
     port = free_port()
-    env = {"QHFIN_BUILD_DIR": str(build_dir), "QHFIN_RESULT_CACHE_MB": "0", "QHFIN_TIME_LIMIT": str(limit),
+    env = {"QHFIN_BUILD_DIR": str(build_dir), "QHFIN_RESULT_CACHE_MB": str(cache_mb), "QHFIN_TIME_LIMIT": str(limit),
            "QHFIN_HEAVY_AFTER": str(limit), "QHFIN_SPARQL_ENDPOINT": endpoint}
     proc = Process([str(BIN / "qhfin"), "serve", "--port", str(port)], env)
     base = f"http://127.0.0.1:{port}"
@@ -192,19 +201,22 @@ def corpus_for(size: int, seed: int) -> tuple[Path, int]:
     return build_dir, sum(1 for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TRIG))
 
 
+# the qhfin set-ups a run may time (``--engines``): name, external (on the Oxigraph server), result cache MB
+ENGINES = {"embedded": ("qhfin embedded", False, 0), "external": ("qhfin → oxigraph", True, 0),
+           "cached": ("qhfin embedded, cache on", False, 64)}
+
+
 def run_size(size: int, seed: int, repeats: int, limit: float, queries: list[tuple[str, str]],
-             external_only: bool = False) -> str:
+             engines: list[str]) -> str:
     build_dir, quads = corpus_for(size, seed)
     rows: dict[str, dict] = {}
     ox_proc, ox_base, ox_load = start_oxigraph(build_dir / "qhfin.trig", limit + 600)
     try:
         print(f"… oxigraph server loaded {quads} quads in {ox_load:.1f} s", flush=True)
         rows["oxigraph server"] = {"load": ox_load, "queries": query_latencies(ox_base + "/query", queries, repeats, limit)}
-        for name, endpoint in (("qhfin embedded", ""), ("qhfin → oxigraph", ox_base + "/query")):
-            if external_only and not endpoint:
-                continue
+        for name, external, cache_mb in (ENGINES[e] for e in engines):
             print(f"… {name}", flush=True)
-            proc, base, ready = start_qhfin(build_dir, limit, endpoint)
+            proc, base, ready = start_qhfin(build_dir, limit, ox_base + "/query" if external else "", cache_mb)
             try:
                 # the pages' graph loads in the background; the queries are timed once it is in (not against it)
                 rows[name] = {"load": ready, "pages": pages_ready(base, proc.started, 3 * limit + 1200)}
@@ -222,21 +234,22 @@ def report(size, seed, quads, repeats, limit, queries, rows) -> str:
     lines = [f"# qhfin scale run — {size:,} quads asked, {quads:,} made (seed {seed}) — "
              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
              f"- machine: {machine()}", f"- versions: {versions()}",
-             f"- corpus: `python bench/synth.py --triples {size} --seed {seed}`; loopback only; qhfin with the result "
-             f"cache off and QHFIN_TIME_LIMIT={limit:g}; medians of {repeats} runs after one warm-up",
+             f"- corpus: `python bench/synth.py --triples {size} --seed {seed}`; loopback only; qhfin with "
+             f"QHFIN_TIME_LIMIT={limit:g} and the result cache off, except in the set-up named “cache on” (the "
+             f"default: 64 MB), whose repeats of a query are answered from it; medians of {repeats} runs after one warm-up",
              "- qhfin's SPARQL start-up is until its query workers (or the external store) answer; its pages' start-up "
              "adds loading the corpus into the in-memory rdflib graph that the REST calls and pages read, which happens "
              "in the background while SPARQL is already answered; peak memory counts the process and all its children",
-             "", "## Load and memory", "", "| server | load / SPARQL ready s | pages ready s | peak RSS MB |",
+             "", "## Load and memory", "", "| server | load / SPARQL ready s | pages ready s | peak memory (PSS) MB |",
              "|---|---|---|---|"]
     if "qhfin embedded" not in rows:
         lines[lines.index("## Load and memory") - 1:lines.index("## Load and memory") - 1] = [
-            "- run with `--external-only`: qhfin on the embedded engine was not run at this size"]
+            "- qhfin on the embedded engine (cache off) was not run at this size (`--engines`)"]
     lines += [f"| {n} | {rows[n]['load']:.1f} | {rows[n]['pages']:.1f} | {rows[n]['peak'] / 2**20:.0f} |"
               if "pages" in rows[n] else f"| {n} | {rows[n]['load']:.1f} | – | {rows[n]['peak'] / 2**20:.0f} |"
               for n in names]
-    compared = [(title, n) for title, n in (("embedded / server", "qhfin embedded"), ("facade over server", "qhfin → oxigraph"))
-                if n in rows]
+    compared = [(title, n) for title, n in (("embedded / server", "qhfin embedded"), ("facade over server", "qhfin → oxigraph"),
+                                            ("cache on / server", "qhfin embedded, cache on")) if n in rows]
     lines += ["", "## Named queries: median ms", "", "| query | " + " | ".join(names + [t for t, _ in compared]) + " |",
               "|---|" + "---|" * (len(names) + len(compared))]
 
@@ -262,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[500_000, 5_000_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--external-only", action="store_true",
-                        help="skip qhfin on the embedded engine (the 5 M bar is about the external engine)")
+    parser.add_argument("--engines", nargs="+", choices=list(ENGINES), default=["embedded", "external", "cached"],
+                        help="the qhfin set-ups to run: embedded (cache off), external (on the Oxigraph server), "
+                             "cached (embedded with the result cache on, the default)")
+    parser.add_argument("--external-only", action="store_true", help="the same as --engines external")
     parser.add_argument("--time-limit", type=float, default=120.0, help="per query, seconds")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args(argv)
@@ -272,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"{config.built_graph} is missing: run `make build` first")
     queries = workload(config)
     for size in args.sizes:
-        text = run_size(size, args.seed, args.repeats, args.time_limit, queries, args.external_only)
+        engines = ["external"] if args.external_only else args.engines
+        text = run_size(size, args.seed, args.repeats, args.time_limit, queries, engines)
         print(text, flush=True)
         label = f"{size / 1e6:g}M"
         out = args.out / f"scale-{label}-{datetime.now(UTC):%Y-%m-%d}.md"

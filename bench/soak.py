@@ -4,7 +4,7 @@ Each client draws, from a seeded mix, a cheap query (one task's triples, a varyi
 to the result cache), a heavy but finishing query (a named query, a GROUP BY over the whole graph), a query that must
 run into the time limit (a three-way cross product), an invalid request (syntax error, update, SERVICE, unknown
 task), or a page / REST call. It counts answers by kind and status; every 5xx other than the documented time-limit
-answers (503 ``time-limit``, 503 ``busy`` naming ``heavy_workers``) is a failure. It samples the resident memory of
+answers (503 ``time-limit``, 503 ``busy`` naming ``heavy_workers``) is a failure. It samples the memory (PSS) of
 the server and its worker processes (start after warm-up, peak, end) and the median latency of the cheap queries in
 each tenth of the run, against their median on the idle service measured first.
 
@@ -197,7 +197,7 @@ def report(summary: dict, settings: str) -> str:
              f"- {summary['requests']} requests in {summary['seconds']:.0f} s at concurrency {summary['concurrency']} "
              f"({summary['requests'] / summary['seconds']:.0f}/s); mix: " + ", ".join(f"{k} {w}%" for k, w in MIX), "",
              f"**5xx other than the documented time-limit answers, and connection failures: {summary['unexpected']}**",
-             "", f"- memory (server and workers, RSS MB): start {rss['start']:.0f} · peak {rss['peak']:.0f} · "
+             "", f"- memory (server and workers, PSS MB): start {rss['start']:.0f} · peak {rss['peak']:.0f} · "
              f"end {rss['end']:.0f}",
              f"- cheap query median: idle {summary['cheap_idle_ms']:.1f} ms; under load "
              f"{summary['cheap_median_ms'] or 0:.1f} ms; per tenth of the run: {windows}", "",
