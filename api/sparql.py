@@ -74,7 +74,7 @@ def protocol_request() -> Request | None:
                        f"{len(queries)} query parameters")
     if not queries:
         return None
-    return Request(queries[0], negotiate(request.accept_mimetypes),
+    return Request(queries[0], negotiate(request.headers.get("Accept")),
                    tuple(v for k, v in params if k == "default-graph-uri"),
                    tuple(v for k, v in params if k == "named-graph-uri"))
 

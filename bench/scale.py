@@ -12,6 +12,9 @@ VALUES) and of the REST calls (first call, then the median of repeats: the servi
 bench/scale-<size>-<date>.md.
 
     python bench/scale.py --sizes 500000 5000000 --repeats 5
+
+All the set-ups run side by side (the queries take turns), so each holds its copy at once: at 5 M quads a qhfin
+set-up's pages hold the corpus in rdflib (about 11 GB), so run one there, e.g. ``--engines external``.
 """
 
 from __future__ import annotations
@@ -169,16 +172,24 @@ def timed(base: str, method: str, path: str, body: bytes | None, headers: dict, 
         conn.close()
 
 
-def query_latencies(url: str, queries: list[tuple[str, str]], repeats: int, timeout: float) -> dict[str, str]:
-    """Median ms of each query over ``repeats`` runs after one warm-up; a failure is shown with its status."""
-    parts = urllib.parse.urlsplit(url)
-    out = {}
+def query_latencies(urls: dict[str, str], queries: list[tuple[str, str]], repeats: int,
+                    timeout: float) -> dict[str, dict[str, str]]:
+    """Median ms of each query on each server over ``repeats`` runs after one warm-up each; a failure is shown with
+    its status. The servers take turns, query by query and run by run (the order rotating), so that a machine that
+    slows down or speeds up during the run (a shared VM does) weighs on every server alike."""
+    out: dict[str, dict[str, str]] = {name: {} for name in urls}
+    names = list(urls)
     for name, text in queries:
         body = urllib.parse.urlencode({"query": text}).encode()
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
-        runs = [timed(url, "POST", parts.path, body, headers, timeout) for _ in range(repeats + 1)]
-        bad = [s for s, _ in runs if s != 200]
-        out[name] = f"HTTP {bad[0]}" if bad else f"{statistics.median(ms for _, ms in runs[1:]):.1f}"
+        runs: dict[str, list[tuple[int, float]]] = {server: [] for server in names}
+        for r in range(repeats + 1):
+            for server in names[r % len(names):] + names[:r % len(names)]:
+                url = urls[server]
+                runs[server].append(timed(url, "POST", urllib.parse.urlsplit(url).path, body, headers, timeout))
+        for server, timings in runs.items():
+            bad = [status for status, _ in timings if status != 200]
+            out[server][name] = f"HTTP {bad[0]}" if bad else f"{statistics.median(ms for _, ms in timings[1:]):.1f}"
     return out
 
 
@@ -208,24 +219,31 @@ ENGINES = {"embedded": ("qhfin embedded", False, 0), "external": ("qhfin → oxi
 
 def run_size(size: int, seed: int, repeats: int, limit: float, queries: list[tuple[str, str]],
              engines: list[str]) -> str:
+    """Every server started and loaded first (one after the other, each timed alone), then the queries timed on
+    all of them in turns."""
     build_dir, quads = corpus_for(size, seed)
     rows: dict[str, dict] = {}
-    ox_proc, ox_base, ox_load = start_oxigraph(build_dir / "qhfin.trig", limit + 600)
+    procs: dict[str, Process] = {}
+    urls: dict[str, str] = {}
     try:
+        procs["oxigraph server"], ox_base, ox_load = start_oxigraph(build_dir / "qhfin.trig", limit + 600)
         print(f"… oxigraph server loaded {quads} quads in {ox_load:.1f} s", flush=True)
-        rows["oxigraph server"] = {"load": ox_load, "queries": query_latencies(ox_base + "/query", queries, repeats, limit)}
+        rows["oxigraph server"], urls["oxigraph server"] = {"load": ox_load}, ox_base + "/query"
         for name, external, cache_mb in (ENGINES[e] for e in engines):
             print(f"… {name}", flush=True)
-            proc, base, ready = start_qhfin(build_dir, limit, ox_base + "/query" if external else "", cache_mb)
-            try:
-                # the pages' graph loads in the background; the queries are timed once it is in (not against it)
-                rows[name] = {"load": ready, "pages": pages_ready(base, proc.started, 3 * limit + 1200)}
-                rows[name]["queries"] = query_latencies(base + "/sparql", queries, repeats, limit + 5)
-                rows[name]["rest"] = rest_latencies(base, repeats, limit + 60)
-            finally:
-                rows[name]["peak"] = proc.stop()
+            procs[name], base, ready = start_qhfin(build_dir, limit, ox_base + "/query" if external else "", cache_mb)
+            # the pages' graph loads in the background; the queries are timed once it is in (not against it)
+            rows[name] = {"load": ready, "pages": pages_ready(base, procs[name].started, 3 * limit + 1200), "base": base}
+            urls[name] = base + "/sparql"
+        print("… named queries, on every server in turn", flush=True)
+        for name, latencies in query_latencies(urls, queries, repeats, limit + 5).items():
+            rows[name]["queries"] = latencies
+        for name in rows:
+            if "base" in rows[name]:
+                rows[name]["rest"] = rest_latencies(rows[name]["base"], repeats, limit + 60)
     finally:
-        rows["oxigraph server"]["peak"] = ox_proc.stop()
+        for name, proc in procs.items():
+            rows.setdefault(name, {})["peak"] = proc.stop()
     return report(size, seed, quads, repeats, limit, queries, rows)
 
 
@@ -236,7 +254,8 @@ def report(size, seed, quads, repeats, limit, queries, rows) -> str:
              f"- machine: {machine()}", f"- versions: {versions()}",
              f"- corpus: `python bench/synth.py --triples {size} --seed {seed}`; loopback only; qhfin with "
              f"QHFIN_TIME_LIMIT={limit:g} and the result cache off, except in the set-up named “cache on” (the "
-             f"default: 64 MB), whose repeats of a query are answered from it; medians of {repeats} runs after one warm-up",
+             f"default: 64 MB), whose repeats of a query are answered from it; medians of {repeats} runs after one warm-up, "
+             "the servers taking turns query by query",
              "- qhfin's SPARQL start-up is until its query workers (or the external store) answer; its pages' start-up "
              "adds loading the corpus into the in-memory rdflib graph that the REST calls and pages read, which happens "
              "in the background while SPARQL is already answered; peak memory counts the process and all its children",

@@ -11,6 +11,7 @@ at the same limit and mark the cut the same way.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -233,11 +234,18 @@ class Formats:
         return fmt
 
 
-def negotiate(accept) -> Formats:
-    """``accept`` is werkzeug's ``request.accept_mimetypes``; no Accept header means */*, i.e. our defaults."""
-    if not accept.provided:
+@functools.lru_cache(maxsize=512)
+def negotiate(accept: str | None) -> Formats:
+    """The formats for a request's Accept header, as it came; none means */*, i.e. our defaults. Remembered per
+    header: matching one against the three tables costs as much as answering a query from the cache, and clients
+    send the same few headers again and again."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    if not accept:
         return Formats()
-    return Formats(*(None if (m := accept.best_match(list(t))) is None else t[m]
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return Formats(*(None if (m := parsed.best_match(list(t))) is None else t[m]
                      for t in (SELECT_TYPES, ASK_TYPES, GRAPH_TYPES)))
 
 
