@@ -16,8 +16,9 @@ from .errors import register_error_handlers
 from .state import State
 
 
-def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:
-    """The app; ``engine``, when given, is a query engine already started (``qhfin serve`` starts it first)."""
+def create_app(config: Config | None = None, engine: Engine | None = None, permanent: bool = False) -> Flask:
+    """The app; ``engine``, when given, is a query engine already started (``qhfin serve`` starts it first);
+    ``permanent``: the app lives as long as the process (``qhfin serve``; see ``state._for_good``)."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["QHFIN"] = config
@@ -26,5 +27,5 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     from . import blueprints
 
     blueprints.register(app)
-    app.extensions["qhfin"] = State.load(config, engine)  # last: its background load then has the CPU to itself
+    app.extensions["qhfin"] = State.load(config, engine, permanent)  # last: its background load then has the CPU to itself
     return app

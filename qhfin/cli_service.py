@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
-    run(api.create_app(config, engine), config, began)
+    run(api.create_app(config, engine, permanent=True), config, began)
     return 0
 
 
