@@ -63,7 +63,7 @@ def app(dataset: Dataset, graph: Graph, tmp_path_factory):
         app = create_app(config)
         assert app.extensions["qhfin"].wait(300), "the pages' graph did not load from the external store"
         return app
-    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None: cls(c, dataset, graph, Resolver(graph), engine))):
+    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None, permanent=False: cls(c, dataset, graph, Resolver(graph), engine))):
         return create_app(config)
 
 
@@ -132,7 +132,7 @@ def _app_with(app, **changes):
 
     base = app.extensions["qhfin"]
     config = dataclasses.replace(base.config, **changes)
-    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None: cls(c, base.dataset, base.graph, base.resolver, engine))):
+    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None, permanent=False: cls(c, base.dataset, base.graph, base.resolver, engine))):
         return create_app(config)
 
 
