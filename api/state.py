@@ -56,8 +56,9 @@ def _for_good(permanent: bool) -> Iterator[None]:
 
     The load makes millions of objects that all live on, yet the collector walks them all again and again as they
     are made (a third of the load's time at 0.5 M quads: 32 s → 22 s), and afterwards every full collection walks
-    them once more — two seconds at 0.5 M quads, twenty at 5 M, with every request stopped meanwhile. Not for a
-    graph that may be dropped (the tests' apps): frozen objects in a reference cycle are never freed."""
+    them once more — two seconds at 0.5 M quads (measured; at 5 M, ten times as many objects), with every request
+    stopped meanwhile. Not for a graph that may be dropped (the tests' apps): frozen objects in a reference cycle
+    are never freed."""
     if not permanent:
         yield
         return
