@@ -183,7 +183,8 @@ class _Base:
 
 
 class EmbeddedEngine(_Base):
-    """pyoxigraph in worker processes, each with its own copy of the built graph."""
+    """pyoxigraph in worker processes, forked with the built graph loaded (``qhfin.shared_store``), or each
+    loading it when the forkserver holds another file."""
 
     def __init__(self, config: Config) -> None:
         warm_forkserver(MODULES, config.built_graph)  # unless already running (``qhfin serve`` starts it first)
