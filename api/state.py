@@ -74,7 +74,7 @@ def _for_good(permanent: bool) -> Iterator[None]:
 
 class State:
     def __init__(self, config: Config, dataset: Dataset | None = None, graph: Graph | None = None,
-                 resolver: Resolver | None = None, engine: Engine | None = None) -> None:
+                 resolver: Resolver | None = None, engine: Engine | None = None, permanent: bool = False) -> None:
         self.config = config
         self._model: tuple[Dataset, Graph, Resolver] | None = None
         self._error: BaseException | None = None
@@ -85,14 +85,13 @@ class State:
         self._engine = engine
         self._engine_lock = threading.Lock()
         self._closed = threading.Event()
-        self.permanent = False  # the graph is kept until the process ends (``_for_good``)
+        self.permanent = permanent  # the graph is kept until the process ends (``_for_good``)
 
     @classmethod
     def load(cls, config: Config, engine: Engine | None = None, permanent: bool = False) -> State:
         """A state whose graph is being loaded; ``engine``, when given, is one already started; ``permanent``: the
         graph will be kept until the process ends (``qhfin serve``), so the garbage collector may stop looking at it."""
-        state = cls(config, engine=engine)
-        state.permanent = permanent
+        state = cls(config, engine=engine, permanent=permanent)
         threading.Thread(target=state._load, name="qhfin-graph-load", daemon=True).start()
         return state
 

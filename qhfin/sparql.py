@@ -132,9 +132,6 @@ class Decision:
         return bool(self.from_graphs or self.from_named)
 
 
-PARSER = "rdflib.plugins.sparql.parser"  # imported once by the workers' forkserver (``qhfin.shared_store``)
-
-
 # one text of each form, touching most of the grammar (prefixes, graphs, paths, OPTIONAL, FILTER, functions,
 # aggregates, VALUES, solution modifiers)
 _WARM_TEXTS = (
@@ -153,6 +150,8 @@ def warm_parser() -> None:
     once, instead of every worker on its first queries."""
     for text in _WARM_TEXTS:
         guard(text, ())
+
+
 FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
@@ -160,7 +159,7 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
     """Parse with rdflib's SPARQL parser and decide; raises the refusal the text deserves.
 
     The parser is imported here, not with the module: it takes half a second, and only the query workers (where
-    the forkserver imports it once, ``PARSER``) and the named-query check need it."""
+    the forkserver imports and warms it once, ``warm_parser``) and the named-query check need it."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
