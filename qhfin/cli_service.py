@@ -35,13 +35,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
-    run(api.create_app(config, engine, permanent=True), config, began)
+    run(api.create_app(config, engine, permanent=True), config, began, channel=api.wire.Channel)
     return 0
 
 
 def _web_layer() -> ModuleType:
-    """The ``api`` package with every blueprint's module imported."""
+    """The ``api`` package with every blueprint's module imported, and the HTTP server's side of it."""
     import_module("api.blueprints").import_all()
+    import_module("api.wire")
     return import_module("api")
 
 

@@ -78,8 +78,9 @@ def start(config: Config, meanwhile: Callable[[], T]) -> tuple[Engine, T]:
     return box["engine"], result  # type: ignore[return-value]
 
 
-def run(app: Callable, config: Config, started: float) -> None:
-    """Serve ``app``: waitress unless ``debug`` (then Flask's reloading development server)."""
+def run(app: Callable, config: Config, started: float, channel: type | None = None) -> None:
+    """Serve ``app``: waitress unless ``debug`` (then Flask's reloading development server). ``channel``, a
+    subclass of waitress's HTTPChannel, is how the web layer reads request lines and words waitress's refusals."""
     url = f"http://{config.host}:{config.port}/"
     print(f"qhfin 已就绪 / ready in {time.monotonic() - started:.2f} s: {url}  (SPARQL: {url}sparql)", flush=True)
     if config.debug:
@@ -88,8 +89,13 @@ def run(app: Callable, config: Config, started: float) -> None:
     import waitress
 
     threads = max(8, 4 * config.workers)
+    sockets: dict = {}
     # outbuf_overflow: waitress spools an answer over 1 MB (its default) to a temporary file before sending it;
     # answers are bounded by the row limit, so they are kept in memory up to 32 MB
-    waitress.serve(app, host=config.host, port=config.port, threads=threads, connection_limit=256,
-                   channel_timeout=max(30, int(config.time_limit) + 5), outbuf_overflow=32 * 1024 * 1024,
-                   ident="qhfin", _quiet=True)
+    server = waitress.create_server(app, map=sockets, host=config.host, port=config.port, threads=threads,
+                                    connection_limit=256, channel_timeout=max(30, int(config.time_limit) + 5),
+                                    outbuf_overflow=32 * 1024 * 1024, ident="qhfin")
+    for listener in list(sockets.values()):  # one per address the host name resolves to
+        if channel is not None and hasattr(listener, "channel_class"):
+            listener.channel_class = channel
+    server.run()
