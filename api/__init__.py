@@ -13,6 +13,7 @@ from qhfin.config import Config
 from qhfin.engine import Engine
 
 from .errors import register_error_handlers
+from .replay import Replay
 from .state import State
 
 
@@ -27,5 +28,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None, perma
     from . import blueprints
 
     blueprints.register(app)
+    # the engine's answers, replayed before Flask for a request already answered (same budget as the engine's cache)
+    app.wsgi_app = Replay(app.wsgi_app, config.result_cache_mb * 1024 * 1024)  # type: ignore[method-assign]
     app.extensions["qhfin"] = State.load(config, engine, permanent)  # last: its background load then has the CPU to itself
     return app
