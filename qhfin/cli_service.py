@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -17,7 +16,7 @@ from types import ModuleType
 from .config import Config
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
-from .serve import StartError, run, start
+from .serve import StartError, process_start, run, start
 from .sparql import Formats, SparqlError
 
 QUERY_FORMATS = ("csv", "tsv", "json", "xml")
@@ -29,7 +28,7 @@ def _config(args: argparse.Namespace, **overrides: object) -> Config:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args, host=args.host, port=args.port, debug=True if args.debug else None)
-    began = time.monotonic()
+    began = process_start()
     try:  # the CLI is the top layer: it may reach the web package, imported while the engine starts
         engine, api = start(config, _web_layer)
     except StartError as exc:

@@ -90,3 +90,10 @@ def test_the_request_line_is_encoded_byte_for_byte():
     assert ascii_request_line("GET /q?x=乡 HTTP/1.1".encode()) == b"GET /q?x=%E4%B9%A1 HTTP/1.1"
     assert ascii_request_line(b"GET /q?x=%E4 HTTP/1.1") == b"GET /q?x=%E4 HTTP/1.1"  # ASCII left exactly as sent
     assert ascii_request_line("GET /?q=青".encode("gbk")) == b"GET /?q=%C7%E0"  # bytes, whatever their encoding
+
+
+def test_ready_in_counts_from_the_start_of_the_process():
+    """"ready in N s" is what a user timing the command sees: the interpreter's start and the imports included."""
+    code = "import time; time.sleep(0.4); from qhfin.serve import process_start; print(time.monotonic() - process_start())"
+    age = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout)
+    assert 0.4 <= age < 30
