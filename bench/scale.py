@@ -47,10 +47,8 @@ REST = ("/api/measures?theme=乡村振兴", "/api/measures?instrument=两权抵�
         "/api/targets", "/api/matrix?format=json", "/api/concepts?q=担保", "/api/tasks/4-1-1-1-1")
 
 
-def rss_tree(pid: int) -> int:
-    """Memory of ``pid`` and all its descendants in bytes (0 when it is gone), as the sum of their proportional set
-    sizes (PSS, /proc/<pid>/smaps_rollup): the graph the query workers share copy-on-write with their forkserver
-    counts once, where resident sizes would count it once per process; VmRSS where PSS cannot be read."""
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants (none when it is gone)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -59,12 +57,19 @@ def rss_tree(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [pid]
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
+        found.append(p)
         todo.extend(children.get(p, []))
-        total += _memory(p)
-    return total
+    return found
+
+
+def rss_tree(pid: int) -> int:
+    """Memory of ``pid`` and all its descendants in bytes (0 when it is gone), as the sum of their proportional set
+    sizes (PSS, /proc/<pid>/smaps_rollup): the graph the query workers share copy-on-write with their forkserver
+    counts once, where resident sizes would count it once per process; VmRSS where PSS cannot be read."""
+    return sum(_memory(p) for p in tree(pid))
 
 
 def _memory(pid: int) -> int:
@@ -175,10 +180,14 @@ def timed(base: str, method: str, path: str, body: bytes | None, headers: dict, 
 
 
 def query_latencies(urls: dict[str, str], queries: list[tuple[str, str]], repeats: int,
-                    timeout: float) -> dict[str, dict[str, str]]:
+                    timeout: float, pids: tuple[int, ...] = ()) -> dict[str, dict[str, str]]:
     """Median ms of each query on each server over ``repeats`` runs after one warm-up each; a failure is shown with
     its status. The servers take turns, query by query and run by run (the order rotating), so that a machine that
-    slows down or speeds up during the run (a shared VM does) weighs on every server alike."""
+    slows down or speeds up during the run (a shared VM does) weighs on every server alike.
+
+    A query that fails on a server (past the time limit) is not sent to it again, and the next query waits until
+    every server in ``pids`` is idle: the Oxigraph server cannot cancel a query, so one its client gave up on goes
+    on using a core for minutes, and would slow whatever is timed next on any server."""
     out: dict[str, dict[str, str]] = {name: {} for name in urls}
     names = list(urls)
     for name, text in queries:
@@ -187,18 +196,54 @@ def query_latencies(urls: dict[str, str], queries: list[tuple[str, str]], repeat
         runs: dict[str, list[tuple[int, float]]] = {server: [] for server in names}
         for r in range(repeats + 1):
             for server in names[r % len(names):] + names[:r % len(names)]:
+                if any(status != 200 for status, _ in runs[server]):
+                    continue
                 url = urls[server]
                 runs[server].append(timed(url, "POST", urllib.parse.urlsplit(url).path, body, headers, timeout))
         for server, timings in runs.items():
             bad = [status for status, _ in timings if status != 200]
             out[server][name] = f"HTTP {bad[0]}" if bad else f"{statistics.median(ms for _, ms in timings[1:]):.1f}"
+        if any(value.startswith("HTTP") for value in (out[server][name] for server in names)):
+            settle(pids, 3 * timeout + 600)
     return out
+
+
+def cpu_ticks(pid: int) -> int:
+    """CPU time (user + system, clock ticks) of ``pid`` and all its descendants."""
+    total = 0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def settle(pids: tuple[int, ...], limit: float) -> float:
+    """Wait until the process trees of ``pids`` use under a tenth of a core (measured over a second), at most
+    ``limit`` seconds; returns the seconds waited."""
+    started, hz = time.monotonic(), os.sysconf("SC_CLK_TCK")
+    before = sum(cpu_ticks(p) for p in pids)
+    while time.monotonic() - started < limit:
+        time.sleep(1.0)
+        now = sum(cpu_ticks(p) for p in pids)
+        if now - before < 0.1 * hz:
+            break
+        before = now
+    waited = time.monotonic() - started
+    print(f"   (waited {waited:.0f} s for the servers to finish what their clients gave up on)", flush=True)
+    return waited
 
 
 def rest_latencies(base: str, repeats: int, timeout: float) -> dict[str, str]:
     out = {}
     for path in REST:
-        runs = [timed(base, "GET", path, None, {"Accept": "application/json"}, timeout) for _ in range(repeats + 1)]
+        runs = [timed(base, "GET", path, None, {"Accept": "application/json"}, timeout)]
+        if runs[0][0] != 200:
+            out[path] = f"HTTP {runs[0][0]}"
+            continue
+        runs += [timed(base, "GET", path, None, {"Accept": "application/json"}, timeout) for _ in range(repeats)]
         bad = [s for s, _ in runs if s != 200]
         out[path] = f"HTTP {bad[0]}" if bad else f"{runs[0][1]:.0f} / {statistics.median(ms for _, ms in runs[1:]):.1f}"
     return out
@@ -238,10 +283,12 @@ def run_size(size: int, seed: int, repeats: int, limit: float, queries: list[tup
             rows[name] = {"load": ready, "pages": pages_ready(base, procs[name].started, 3 * limit + 1200), "base": base}
             urls[name] = base + "/sparql"
         print("… named queries, on every server in turn", flush=True)
-        for name, latencies in query_latencies(urls, queries, repeats, limit + 5).items():
+        pids = tuple(proc.process.pid for proc in procs.values())
+        for name, latencies in query_latencies(urls, queries, repeats, limit + 5, pids).items():
             rows[name]["queries"] = latencies
         for name in rows:
             if "base" in rows[name]:
+                settle(pids, 3 * limit + 600)
                 rows[name]["rest"] = rest_latencies(rows[name]["base"], repeats, limit + 60)
     finally:
         for name, proc in procs.items():
