@@ -12,6 +12,7 @@ from flask import Flask
 from qhfin.config import Config
 from qhfin.engine import Engine
 
+from . import limits
 from .errors import register_error_handlers
 from .replay import Replay
 from .state import State
@@ -25,6 +26,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None, perma
     app.config["QHFIN"] = config
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # request bodies over 1 MiB are refused (413)
     register_error_handlers(app)
+    limits.register(app)
     from . import blueprints
 
     blueprints.register(app)

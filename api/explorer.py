@@ -22,6 +22,7 @@ from qhfin.impact import KIND_ZH
 from qhfin.namespaces import BASE
 
 from .errors import ApiError
+from .limits import listed
 from .params import state
 from .render import json_response, page
 
@@ -90,7 +91,7 @@ def path() -> Response:
 @blueprint.get("/api/scenario")
 def scenario() -> Response:
     """What loses support when nodes are removed: ``remove`` repeated, or comma-separated."""
-    names = [n.strip() for value in request.args.getlist("remove") for n in value.split(",") if n.strip()]
+    names = list(listed("remove"))
     if not names:
         raise ApiError(400, "缺少参数 remove", "the parameter remove is missing", "missing-parameter", "remove=…")
     return json_response(scenarios.scenario(explorer(), names))

@@ -22,6 +22,7 @@ from qhfin.writers import MEDIA_TYPES, WRITERS
 
 from .details import kind_of, local_href, task_detail
 from .errors import ApiError
+from .limits import listed
 from .openapi import document
 from .params import matrix_arguments, measures_query, memo, resolve, state
 from .render import json_response
@@ -99,11 +100,8 @@ def concept_list(q: str, kinds: tuple[str, ...]) -> dict:
 
 
 def concept_kinds() -> tuple[str, ...]:
-    kinds = tuple(k for k in request.args.get("kind", "").split(",") if k) or CONCEPT_KINDS[:4]
-    if unknown := [k for k in kinds if k not in CONCEPT_KINDS]:
-        raise ApiError(400, f"未知的概念类别“{unknown[0]}”", f"unknown kind “{unknown[0]}”", "bad-kind",
-                       "kind=" + ",".join(CONCEPT_KINDS))
-    return kinds
+    """The kinds asked for, each once (``kind=theme,theme`` is one kind: repeats must not multiply the work)."""
+    return listed("kind", CONCEPT_KINDS, CONCEPT_KINDS[:4])
 
 
 @blueprint.get("/concepts")
