@@ -48,8 +48,14 @@ class Inputs:
     files: dict[Path, Graph]
 
 
+def is_data_file(path: Path) -> bool:
+    """A file the build reads: Turtle, and not hidden. Hidden names are work in progress (an import's temporary
+    file, an editor's swap file): one left by an interrupted import must never be applied by the next build."""
+    return path.suffix == ".ttl" and not path.name.startswith(".")
+
+
 def data_files(config: Config) -> list[Path]:
-    return sorted(p for d in DATA_DIRS for p in (config.graph_dir / d).glob("*.ttl"))
+    return sorted(p for d in DATA_DIRS for p in (config.graph_dir / d).glob("*.ttl") if is_data_file(p))
 
 
 def read_inputs(config: Config, overrides: dict[Path, str] | None = None) -> Inputs:

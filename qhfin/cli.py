@@ -22,11 +22,13 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .atomic import clean_project
     from .build import build, union
     from .store import save
     from .validate import check, exit_code
 
     config = _config(args)
+    clean_project(config.graph_dir, config.build_dir)
     ds = build(config)
     findings = check(union(ds), config.shapes_dir)
     for f in findings:

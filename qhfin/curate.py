@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from rdflib import Graph, URIRef
 
+from .atomic import clean_leftovers, replace_all
 from .build import BuildError, build, union
 from .config import Config
 from .matrix import leaf_tasks
@@ -199,6 +198,7 @@ def render(recs: list[tuple[URIRef, str, URIRef, URIRef]], graph: Graph) -> str:
 def import_matrix(config: Config, path: Path) -> tuple[int, int]:
     """Apply the spreadsheet or nothing. Returns (records written, tasks in the file)."""
     target = config.graph_dir / "curated" / IMPORT_FILE
+    clean_leftovers(target.parent, config.build_dir)
     baseline = union(build(config, {target: ""}))
     sheet, rows = read_rows(path)
     desired = parse_rows(baseline, sheet, rows)
@@ -229,38 +229,9 @@ def _kept(previous: Graph, replaced: set[URIRef]) -> list[tuple[URIRef, str, URI
 
 
 def _commit(target: Path, text: str, ds, config: Config) -> None:
-    """Write the curation file and the rebuilt graph beside their places, then rename both over them.
-
-    Every byte is written before anything is renamed, so a full or read-only disk (OSError) leaves both the old
-    curation and the old build untouched; renames need no space.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    config.build_dir.mkdir(parents=True, exist_ok=True)
-    temps: list[str] = []
-    try:
-        temps.append(_write_beside(target, lambda handle: handle.write(text.encode("utf-8"))))
-        temps.append(_write_beside(config.built_graph, lambda handle: ds.serialize(handle, format="trig")))
-        os.replace(temps[0], target)
-        os.replace(temps[1], config.built_graph)
-    except OSError:
-        for tmp in temps:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        raise
-
-
-def _write_beside(path: Path, write) -> str:
-    """A temporary file next to ``path`` holding what ``write`` puts in it, flushed to disk; its name."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return tmp
+    """The curation file, then the rebuilt graph, each replaced whole (``atomic.replace_all``)."""
+    replace_all([(target, lambda handle: handle.write(text.encode("utf-8"))),
+                 (config.built_graph, lambda handle: ds.serialize(handle, format="trig"))])
 
 
 __all__ = ["MatrixImportError", "RowError", "import_matrix", "read_rows"]

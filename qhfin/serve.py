@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from .atomic import clean_project
 from .config import Config
 from .engine import Engine, GraphFileError, open_engine
 from .queries import QueryFileError, load_queries
@@ -29,6 +30,7 @@ class StartError(RuntimeError):
 def prepare(config: Config) -> None:
     """Make sure there is a built graph (a missing one is built and validated) and loadable named queries."""
     path = config.built_graph
+    clean_project(config.graph_dir, config.build_dir)
     if not config.sparql_endpoint and not path.exists():
         from .build import BuildError, build, union
         from .store import save

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .build import build, union
+from .build import build, is_data_file, union
 from .config import Config
 from .namespaces import PREFIXES
 
@@ -38,7 +38,7 @@ def load(config: Config, *, rebuild: bool = False) -> Dataset:
 def stale(config: Config) -> bool:
     """The build is older than one of its inputs (a curator edited graph/…): answering from it would mislead."""
     built = config.built_graph.stat().st_mtime
-    inputs = [config.source_file, config.ontology_file, *config.graph_dir.rglob("*.ttl")]
+    inputs = [config.source_file, config.ontology_file, *(p for p in config.graph_dir.rglob("*.ttl") if is_data_file(p))]
     return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
