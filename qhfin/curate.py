@@ -8,16 +8,10 @@ then a trial build with the new curation must pass the shapes; only then is the 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from rdflib import Graph, URIRef
 
 from .atomic import clean_leftovers, replace_all
@@ -26,6 +20,7 @@ from .config import Config
 from .matrix import leaf_tasks
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
+from .sheets import SheetError, read_table
 from .validate import check
 from .writers import SHEET
 
@@ -58,30 +53,13 @@ class MatrixImportError(ValueError):
 
 
 def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    """(sheet name, [(row number, {header: text})]) from an xlsx or a csv file."""
-    if path.suffix.lower() == ".csv":
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise MatrixImportError([f"{path.name}: 不是UTF-8编码 / not UTF-8 encoded ({exc.reason})"]) from exc
-        reader = list(csv.reader(io.StringIO(text)))
-        sheet, table = path.name, reader
-    else:
-        try:  # SyntaxError: XML that does not parse, or an entity bomb the XML parser stops (issue 6)
-            wb = load_workbook(path, read_only=True, data_only=False)
-            if SHEET not in wb.sheetnames:
-                raise MatrixImportError([f"{path.name}: 缺少工作表“{SHEET}” / no sheet named “{SHEET}”"])
-            table = [["" if v is None else v for v in row] for row in wb[SHEET].iter_rows(values_only=True)]
-        except MatrixImportError:
-            raise
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError, zlib.error,
-                EOFError) as exc:  # zlib.error / EOFError: a damaged compressed member (found by the fuzzer)
-            raise MatrixImportError([f"{path.name}: 不是有效的xlsx文件 / not a valid xlsx file ({exc})"]) from exc
-        sheet = SHEET
+    """(sheet name, [(row number, {header: text})]) from an xlsx or a csv file, bounded before it is parsed."""
+    try:
+        sheet, table = read_table(path, SHEET, MAX_ROWS)
+    except SheetError as exc:
+        raise MatrixImportError(exc.errors) from exc
     if not table:
         raise MatrixImportError([f"{sheet}: 空表 / the sheet is empty"])
-    if len(table) > MAX_ROWS:
-        raise MatrixImportError([f"{sheet}: 行数超过{MAX_ROWS} / more than {MAX_ROWS} rows"])
     header = [str(h).strip() for h in table[0]]
     missing = [h for h in (ID_HEADER, LEAD_HEADER, COOP_HEADER) if h not in header]
     if missing:
@@ -199,8 +177,8 @@ def import_matrix(config: Config, path: Path) -> tuple[int, int]:
     """Apply the spreadsheet or nothing. Returns (records written, tasks in the file)."""
     target = config.graph_dir / "curated" / IMPORT_FILE
     clean_leftovers(target.parent, config.build_dir)
+    sheet, rows = read_rows(path)  # the file first: a hostile one is refused before any build
     baseline = union(build(config, {target: ""}))
-    sheet, rows = read_rows(path)
     desired = parse_rows(baseline, sheet, rows)
     previous = Graph().parse(target, format="turtle") if target.exists() else Graph()
     recs = records(baseline, desired)
