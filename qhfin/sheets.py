@@ -16,11 +16,11 @@ Every refusal names the file (and row) in Chinese and English; nothing here writ
 from __future__ import annotations
 
 import csv
-import io
-import sys
 import zipfile
 import zlib
 from pathlib import Path
+
+from .cells import csv_rows, restore
 
 MAX_FILE = 20 * 1024 * 1024  # bytes of the file as sent
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes of an xlsx's members once uncompressed
@@ -56,22 +56,18 @@ def _csv_rows(path: Path, max_rows: int) -> list[list[object]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SheetError([f"{path.name}: 不是UTF-8编码 / not UTF-8 encoded ({exc.reason})"]) from exc
-    previous = csv.field_size_limit()
-    csv.field_size_limit(sys.maxsize)  # the file is bounded already; an overlong cell is the caller's to name
+    rows: list[list[object]] = []
     try:
-        rows: list[list[object]] = []
-        for row in csv.reader(io.StringIO(text)):
-            rows.append(list(row))
+        for row in csv_rows(text):  # an overlong cell is the caller's to name, with its row and column
+            rows.append([restore(cell) for cell in row])
             if len(rows) > max_rows + 1:
                 raise SheetError([f"{path.name}: 行数超过{max_rows} / more than {max_rows} rows"])
             if len(row) > MAX_COLUMNS:
                 raise SheetError([f"{path.name}: 第{len(rows)}行超过{MAX_COLUMNS}列 / row {len(rows)} has more "
                                   f"than {MAX_COLUMNS} columns"])
-        return rows
     except csv.Error as exc:
         raise SheetError([f"{path.name}: 不是有效的CSV文件 / not a valid csv file ({exc})"]) from exc
-    finally:
-        csv.field_size_limit(previous)
+    return rows
 
 
 def _check_zip(path: Path) -> None:

@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from .cells import csv_rows
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -343,7 +345,7 @@ def count_rows(body: bytes, fmt: str) -> int:
         return body.count(b"\n") - 1
     if fmt == "xml":
         return body.count(b"<result>")
-    return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+    return sum(1 for _ in csv_rows(body.decode("utf-8"))) - 1
 
 
 def write_boolean(value: bool, fmt: str) -> bytes:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cells import as_text, neutral
 from .matrix import text_of
 
 if TYPE_CHECKING:  # openpyxl (with numpy, a quarter of a second) is imported by the one writer that needs it
@@ -50,7 +51,7 @@ def to_csv(m: dict) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([neutral(cell) for cell in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -112,6 +113,7 @@ def to_xlsx(m: dict) -> bytes:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.oddHeader.center.text = TITLE
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    as_text(ws)
     _grid_sheet(wb, m)
     note = wb.create_sheet(NOTE_SHEET)
     for line in (TITLE, m["era_note"], "“牵头依据”：原文＝规划原文写明；规则＝按具名职责规则推导；审定＝人工审定。",
@@ -147,6 +149,7 @@ def _grid_sheet(wb: Workbook, m: dict) -> None:
         roles[key] = "牵头" if cell["role"] == "牵头" or roles.get(key) == "牵头" else cell["role"]
     for task in m["tasks"]:
         grid.append([task["id"], task["label"]] + [roles.get((task["id"], i), "") for i in range(len(bodies))])
+    as_text(grid)
     grid.freeze_panes = "C2"
     grid.column_dimensions["B"].width = 30
 
