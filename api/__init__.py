@@ -14,6 +14,7 @@ from qhfin.engine import Engine
 
 from . import limits
 from .errors import register_error_handlers
+from .origin import PublicOrigin
 from .replay import Replay
 from .state import State
 
@@ -24,13 +25,15 @@ def create_app(config: Config | None = None, engine: Engine | None = None, perma
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["QHFIN"] = config
-    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # request bodies over 1 MiB are refused (413)
+    # request bodies: a 1 MiB query (query_size_limit) form-encoded may take three times that
+    app.config["MAX_CONTENT_LENGTH"] = max(4 * 1024 * 1024, 3 * config.query_size_limit + 4096)
     register_error_handlers(app)
     limits.register(app)
     from . import blueprints
 
     blueprints.register(app)
     # the engine's answers, replayed before Flask for a request already answered (same budget as the engine's cache)
-    app.wsgi_app = Replay(app.wsgi_app, config.result_cache_mb * 1024 * 1024)  # type: ignore[method-assign]
+    app.wsgi_app = Replay(PublicOrigin(app.wsgi_app, config.public_url),  # type: ignore[method-assign]
+                          config.result_cache_mb * 1024 * 1024)
     app.extensions["qhfin"] = State.load(config, engine, permanent)  # last: its background load then has the CPU to itself
     return app

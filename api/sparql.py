@@ -58,6 +58,8 @@ def protocol_request() -> Request | None:
                 body = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise ApiError(400, "查询不是UTF-8编码", "The query is not UTF-8 encoded", "not-utf-8", str(exc)) from None
+        elif not raw and not mimetype:
+            pass  # an empty POST names no operation: 400 below, not a media-type error
         elif mimetype == "application/sparql-update":
             raise _refuse(UpdateRefused("本服务只读，拒绝SPARQL更新", "This service is read-only: SPARQL updates are refused"))
         else:
@@ -97,7 +99,10 @@ def sparql() -> Response:
     query = protocol_request()
     if query is not None:
         return answer(query)
-    offered = ["text/html", *SD_TYPES] if request.method == "GET" else list(SD_TYPES)
+    if request.method == "POST":  # the protocol has no POST without an operation: it is not a description request
+        raise ApiError(400, "POST 请求须带 query（或 update）", "a POST must carry a query (or an update)",
+                       "missing-query", "query=… (form) or an application/sparql-query body")
+    offered = ["text/html", *SD_TYPES]  # GET and HEAD alike
     chosen = request.accept_mimetypes.best_match(offered) if request.accept_mimetypes.provided else "text/turtle"
     if chosen is None:
         raise ApiError(406, "无法提供所要求的格式", "None of the requested media types can be served", "not-acceptable",

@@ -25,7 +25,7 @@ SETTINGS = (
     Setting("debug", "false", "调试模式：使用Flask开发服务器而非waitress", "debug: Flask's development server instead of waitress"),
     Setting("time_limit", "10", "每个SPARQL查询的时限（秒），超时返回503", "time limit of each SPARQL query in seconds; past it: 503"),
     Setting("row_limit", "10000", "SPARQL结果的最大行数，超出则截断并标明 truncated", "most rows a SPARQL answer carries; beyond it: cut and marked truncated"),
-    Setting("query_size_limit", "65536", "SPARQL查询文本的最大字节数（413）", "largest SPARQL query text in bytes (413 beyond)"),
+    Setting("query_size_limit", "1048576", "SPARQL查询文本的最大字节数（413）", "largest SPARQL query text in bytes (413 beyond)"),
     Setting("workers", "2", "执行查询的工作进程数", "worker processes that run queries"),
     Setting("heavy_workers", "1", "同时运行的长查询上限（其余返回503）", "long-running queries allowed at once (others get 503)"),
     Setting("heavy_after", "0.5", "查询运行超过该秒数即视为长查询，移出快速通道", "seconds after which a running query counts as long and leaves the fast lane"),
@@ -36,6 +36,11 @@ SETTINGS = (
             "whether the external store's default graph already is the union of its named graphs (as with oxigraph serve --union-default-graph): yes, no, or auto (asked once)"),
     Setting("sparql_update_endpoint", "", "外部SPARQL更新端点（qhfin load 使用）", "external SPARQL update endpoint (used by qhfin load)"),
     Setting("graph_store", "", "外部图存储协议端点（qhfin load 使用）", "external Graph Store Protocol endpoint (used by qhfin load)"),
+    Setting("request_deadline", "10", "请求（请求头及小型请求体）须在开始发送后多少秒内送达，否则返回408",
+            "seconds within which a request (headers and a small body) must arrive once begun; past it: 408"),
+    Setting("base_url", "", "本服务的公开地址，生成的链接（服务描述、VoID、OpenAPI、跳转）据此而不取请求的Host头；默认 http://host:port/",
+            "the service's public address: generated links (service description, VoID, OpenAPI, redirects) use it, never "
+            "the request's Host header; default http://host:port/"),
 )
 
 
@@ -59,7 +64,7 @@ class Config:
     debug: bool = False
     time_limit: float = 10.0
     row_limit: int = 10000
-    query_size_limit: int = 65536
+    query_size_limit: int = 1048576
     workers: int = 2
     heavy_workers: int = 1
     heavy_after: float = 0.5
@@ -69,6 +74,14 @@ class Config:
     upstream_union: str = "auto"
     sparql_update_endpoint: str = ""
     graph_store: str = ""
+    request_deadline: float = 10.0
+    base_url: str = ""
+
+    @property
+    def public_url(self) -> str:
+        """Where the service is reached from outside, ending in a slash."""
+        url = self.base_url or f"http://{self.host}:{self.port}/"
+        return url if url.endswith("/") else url + "/"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:

@@ -28,6 +28,7 @@ from .pool import Crashed, Deadline, Full, Pool, StartFailed, warm_forkserver
 from .queries import GRAPHS as DATASET_GRAPHS
 from .shared_store import MODULES, store_for
 from .sparql import (
+    QUERY_BASE,
     Answer,
     Binding,
     Busy,
@@ -40,6 +41,7 @@ from .sparql import (
     TooLarge,
     Upstream,
     UpstreamTimeout,
+    based,
     capped,
     check_graphs,
     guard,
@@ -244,7 +246,7 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
 
     def handle(request: Request, decision: Decision | None, graphs: tuple[str, ...]) -> tuple[Decision, Answer]:
         decision = decision or guard(request.text, graphs)
-        options: dict = {}
+        options: dict = {"base_iri": QUERY_BASE}
         if request.default_graphs or request.named_graphs:  # the protocol's dataset replaces the query's own
             options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs] or ox.DefaultGraph()
             options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
@@ -295,7 +297,8 @@ class ExternalEngine(_Base):
             decision = self._call((request.text, self.graphs), key=request.text)  # type: ignore[assignment]
         assert decision is not None
         fmt = request.formats.for_form(decision.form)
-        params = [("query", capped(with_bindings(request.text, dict(request.bindings)), decision, self.config.row_limit))]
+        text = based(with_bindings(request.text, dict(request.bindings)))
+        params = [("query", capped(text, decision, self.config.row_limit))]
         if request.default_graphs or request.named_graphs:
             params += [("default-graph-uri", g) for g in request.default_graphs]
             params += [("named-graph-uri", g) for g in request.named_graphs]

@@ -108,9 +108,13 @@ def run(app: Callable, config: Config, started: float, channel: type | None = No
     sockets: dict = {}
     # outbuf_overflow: waitress spools an answer over 1 MB (its default) to a temporary file before sending it;
     # answers are bounded by the row limit, so they are kept in memory up to 32 MB
+    # connection_limit: a slow client costs a slot, not a thread (waitress reads asynchronously); the channel evicts
+    # idle and slow connections long before the limit (api.wire), so it is set high, well under the fd limit
     server = waitress.create_server(app, map=sockets, host=config.host, port=config.port, threads=threads,
-                                    connection_limit=256, channel_timeout=max(30, int(config.time_limit) + 5),
-                                    outbuf_overflow=32 * 1024 * 1024, ident="qhfin")
+                                    connection_limit=1024, channel_timeout=max(30, int(config.time_limit) + 5),
+                                    cleanup_interval=5, outbuf_overflow=32 * 1024 * 1024, ident="qhfin")
+    if channel is not None:
+        channel = type(channel.__name__, (channel,), {"request_deadline": config.request_deadline})
     for listener in list(sockets.values()):  # one per address the host name resolves to
         if channel is not None and hasattr(listener, "channel_class"):
             listener.channel_class = channel

@@ -169,9 +169,12 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
         tree = parseQuery(text)
     except ParseBaseException as exc:
         try:
-            parseUpdate(text)
+            update = parseUpdate(text)
         except (ParseBaseException, RecursionError):
             raise syntax_error(str(exc)) from None
+        if not isinstance(update.get("request"), list):  # only a prologue, comments or nothing: an empty update
+            raise QuerySyntaxError("查询为空：没有 SELECT、ASK、CONSTRUCT 或 DESCRIBE",
+                                   "The query is empty: no SELECT, ASK, CONSTRUCT or DESCRIBE", str(exc)) from None
         raise UpdateRefused("本服务只读，拒绝SPARQL更新（INSERT、DELETE、LOAD、CLEAR……）",
                             "This service is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR …) are refused") from None
     except RecursionError:
@@ -188,6 +191,15 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
         projection = tuple(str(v.get("var") or v.get("evar")) for v in query["projection"])
     open_ended = query.name == "SelectQuery" and "limitoffset" not in query and "valuesClause" not in query
     return Decision(FORMS[query.name], defaults, named, projection, open_ended)
+
+
+QUERY_BASE = "https://w3id.org/qhfin/id/"  # relative IRIs in a query resolve here: <task/4-1-1-1-1> is a task
+
+
+def based(text: str) -> str:
+    """The text with the service's base IRI declared first (a BASE of the query's own, later, still wins): for an
+    external store, which would otherwise refuse a relative IRI or resolve it against its own address."""
+    return f"BASE <{QUERY_BASE}>\n{text}"
 
 
 def capped(text: str, decision: Decision, row_limit: int) -> str:

@@ -57,7 +57,8 @@ def app(dataset: Dataset, graph: Graph, tmp_path_factory):
     from qhfin.resolve import Resolver
     from qhfin.store import save
 
-    config = Config.from_env(build_dir=str(tmp_path_factory.mktemp("app-build")))
+    # base_url: the test client's own host, so that its redirects stay inside the app it drives
+    config = Config.from_env(build_dir=str(tmp_path_factory.mktemp("app-build")), base_url="http://localhost/")
     save(dataset, config)
     if config.sparql_endpoint:  # on an external engine the pages read the external store: the real thing, no copy
         app = create_app(config)

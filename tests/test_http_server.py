@@ -3,6 +3,7 @@ requests over a socket, since an HTTP client library would tidy up exactly what 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -39,7 +40,8 @@ def _send(port: int, raw: bytes) -> tuple[int, dict[str, str], bytes]:
 def served(app) -> Iterator[int]:
     """`qhfin serve` on this session's build, on a free loopback port."""
     port = _free_port()
-    env = dict(os.environ, QHFIN_BUILD_DIR=str(app.extensions["qhfin"].config.build_dir))
+    env = dict(os.environ, QHFIN_BUILD_DIR=str(app.extensions["qhfin"].config.build_dir), QHFIN_REQUEST_DEADLINE="2",
+               QHFIN_BASE_URL="https://qhfin.example.gov.cn/kg/")
     process = subprocess.Popen([sys.executable, "-m", "qhfin.cli", "serve", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -77,6 +79,7 @@ def test_chinese_typed_into_the_url_is_read_as_the_browser_would_send_it(served)
     (b"GET /sparql HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\n\r\n", 501),  # an encoding waitress lacks
     (b"GET /sparql HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n", 400),
     (b"GET /sparql HTTP/1.1\r\nHost: t\r\n" + b"X-Big: " + b"a" * 262_144 + b"\r\n\r\n", 431),  # headers > 256 KiB
+    (b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
 ])
 def test_the_servers_own_refusals_speak_the_services_error_shape(served, raw, status):
     got, headers, body = _send(served, raw)
@@ -97,3 +100,89 @@ def test_ready_in_counts_from_the_start_of_the_process():
     code = "import time; time.sleep(0.4); from qhfin.serve import process_start; print(time.monotonic() - process_start())"
     age = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True).stdout)
     assert 0.4 <= age < 30
+
+
+def _open(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=30)
+
+
+def _read_response(s: socket.socket) -> tuple[int, bytes]:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next((line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), b"0"))
+    while len(body) < length and (chunk := s.recv(65536)):
+        body += chunk
+    return int(head.split()[1]), body
+
+
+def test_a_refused_oversized_header_is_read_not_reset(served):
+    """A 300 KB header sent by a client that keeps sending: it reads its 431, not a connection reset."""
+    with _open(served) as s:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the server may stop reading early
+            s.sendall(b"GET /sparql HTTP/1.1\r\nHost: t\r\nX-Big: " + b"a" * 300_000 + b"\r\n\r\n")
+        status, body = _read_response(s)
+    assert status == 431 and json.loads(body)["error"]["status"] == 431
+
+
+def test_a_request_that_never_finishes_arriving_gets_a_408(served):
+    with _open(served) as s:
+        s.sendall(b"GET /api/measures HTTP/1.1\r\nHost: t\r\n")  # the blank line never comes
+        started = time.monotonic()
+        status, body = _read_response(s)
+    assert status == 408 and 1.5 < time.monotonic() - started < 10
+    assert json.loads(body)["error"]["message"]["zh"]
+
+
+def test_slow_clients_cannot_starve_a_normal_request(served):
+    """260 connections sending a byte at a time (the probe's run held every slot for 40 s): a normal request
+    is still answered within 2 s."""
+    import threading
+
+    slow = []
+    for _ in range(260):
+        try:
+            s = _open(served)
+            s.sendall(b"G")
+            slow.append(s)
+        except OSError:
+            break
+    stop = threading.Event()
+
+    def drip() -> None:
+        while not stop.is_set():
+            for s in slow:
+                with contextlib.suppress(OSError):
+                    s.send(b"E")
+            stop.wait(0.5)
+
+    dripper = threading.Thread(target=drip, daemon=True)
+    dripper.start()
+    try:
+        time.sleep(1)
+        timings = []
+        for _ in range(3):
+            started = time.monotonic()
+            status, _, _ = _send(served, b"GET /api/concepts?kind=theme HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            timings.append(time.monotonic() - started)
+            assert status == 200
+        assert max(timings) < 2, timings
+    finally:
+        stop.set()
+        dripper.join(5)
+        for s in slow:
+            s.close()
+
+
+def test_generated_links_use_the_configured_address_not_the_host_header(served):
+    evil = b"Host: evil.example\r\n"
+    for path, accept in ((b"/sparql", b"text/turtle"), (b"/.well-known/void", b"text/turtle"),
+                         (b"/api/openapi.json", b"application/json")):
+        status, _, body = _send(served, b"GET " + path + b" HTTP/1.1\r\n" + evil + b"Accept: " + accept +
+                                b"\r\nConnection: close\r\n\r\n")
+        assert status == 200 and b"evil.example" not in body
+        assert b"https://qhfin.example.gov.cn/kg" in body

@@ -203,3 +203,32 @@ def test_editor_page_for_browsers_lists_the_named_queries(client):
     assert "支持某一主题的措施" in html and "任务分工表" in html
     assert "connect-src 'self'" in response.headers["Content-Security-Policy"]
     assert 'src="http' not in html and "href=\"http" not in html.split("<main>")[0]  # nothing from elsewhere
+
+
+@pytest.mark.parametrize("text", ["", "   ", "# only a comment", "PREFIX ex: <http://example.org/>"])
+def test_an_empty_query_is_a_400_not_an_update_refusal(sparql_client, text):
+    response = sparql_client.get("/sparql", query_string={"query": text})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "query-syntax"
+
+
+def test_head_answers_as_get_does_for_a_browser(sparql_client):
+    get = sparql_client.get("/sparql", headers={"Accept": "text/html"})
+    head = sparql_client.head("/sparql", headers={"Accept": "text/html"})
+    assert get.status_code == head.status_code == 200 and head.headers["Content-Type"] == get.headers["Content-Type"]
+
+
+@pytest.mark.parametrize("data", [{}, {"other": "1"}])
+def test_a_post_with_neither_query_nor_update_is_400(sparql_client, data):
+    response = sparql_client.post("/sparql", data=data)
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "missing-query"
+
+
+def test_relative_iris_resolve_against_the_services_base(sparql_client):
+    """W3C protocol tests send relative IRIs; they resolve against https://w3id.org/qhfin/id/."""
+    response = sparql_client.get("/sparql", query_string={"query": "ASK { <task/4-1-1-1-1> ?p ?o }"},
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200 and response.get_json()["boolean"] is True
+    own = sparql_client.get("/sparql", query_string={"query": "BASE <http://example.org/> ASK { <task/4-1-1-1-1> ?p ?o }"},
+                            headers={"Accept": "application/sparql-results+json"})
+    assert own.status_code == 200 and own.get_json()["boolean"] is False  # the query's own BASE wins

@@ -137,16 +137,26 @@ def test_row_cap_is_explicit(app_with):
     assert len(graph.data.strip().splitlines()) == 5 and graph.headers["Qhfin-Truncated"] == "true"
 
 
-def test_request_body_over_a_mebibyte_is_413(sparql_client):
-    body = "ASK {} #" + "x" * (1024 * 1024)
+def test_request_body_over_the_body_limit_is_413(sparql_client):
+    body = "ASK {} #" + "x" * (5 * 1024 * 1024)
     assert sparql_client.post("/sparql", data=body, content_type="application/sparql-query").status_code == 413
 
 
 def test_query_text_over_the_limit_is_413_and_names_it(sparql_client):
-    text = "ASK {} #" + "x" * 70_000
-    response = sparql_client.get("/sparql", query_string={"query": text})
+    text = "ASK {} #" + "x" * (1024 * 1024 + 10)
+    response = sparql_client.post("/sparql", data={"query": text})
     assert response.status_code == 413
     assert "QHFIN_QUERY_SIZE_LIMIT" in _error(response)["message"]["en"]
+
+
+def test_a_140_kb_values_list_is_answered(sparql_client):
+    """Integrators' VALUES lists run past the old 64 KB limit (issue 14: a 140 KB query was refused)."""
+    values = " ".join(f"<https://w3id.org/qhfin/id/task/x-{i:06d}>" for i in range(3500))
+    text = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?t {{ {values} }} }}"
+    assert len(text) > 140_000
+    response = sparql_client.post("/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.data[:300]
+    assert response.get_json()["results"]["bindings"][0]["n"]["value"] == "3500"
 
 
 def test_simple_queries_are_answered_during_a_burst_of_heavy_ones(app_with):
