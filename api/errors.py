@@ -52,6 +52,8 @@ def _render(status: int, zh: str, en: str, code: str, detail: str | None = None)
         return error_page(ApiError(status, zh, en, code, detail))
     response = jsonify(error_body(status, zh, en, code, detail))
     response.status_code = status
+    if status == 503:  # busy or a time limit: a client may try again shortly (RFC 9110 §10.2.3)
+        response.headers["Retry-After"] = "2"
     return response
 
 

@@ -17,13 +17,15 @@ from qhfin import crosstab as cross
 from qhfin import explore, exports
 from qhfin import rank as ranking
 from qhfin import scenario as scenarios
+from qhfin.drawing import Renderer, RenderTimeout
 from qhfin.explore import DIRECTIONS, ExploreError, Explorer
 from qhfin.impact import KIND_ZH
 from qhfin.namespaces import BASE
 
+from .admission import RENDERS
 from .errors import ApiError
 from .limits import listed
-from .params import state
+from .params import memo, state
 from .render import json_response, page
 
 blueprint = Blueprint("explorer", __name__, static_folder="static/explorer", static_url_path="/explorer/static")
@@ -39,6 +41,12 @@ def explorer() -> Explorer:
             ex = current_app.extensions["qhfin.explorer"] = Explorer.from_graph(state().graph, state().resolver)
             current_app.extensions["qhfin.explorer.cache"] = {}  # whole-graph answers, made once per graph
         return ex
+
+
+def _renderer() -> Renderer:
+    """The app's drawing process (started on the first picture; see ``qhfin.drawing``)."""
+    with _lock:
+        return current_app.extensions.setdefault("qhfin.renderer", Renderer())
 
 
 def _once(key: tuple, make: Callable[[], object]) -> object:
@@ -130,8 +138,19 @@ def export(fmt: str) -> Response:
         data = _once(("export", fmt), lambda: exports.export(ex, fmt))
         name = f"qhfin.{exports.FORMATS[fmt][1]}"
     else:
-        node = ex.find(_arg("node"))
-        data = exports.export(ex, fmt, node, _int("depth", 1, high=3) or 1)
+        node, depth = ex.find(_arg("node")), _int("depth", 1, high=3) or 1
+
+        def draw() -> bytes:
+            with RENDERS.admitted():  # one render at a time; the rest refused fast rather than queued on threads
+                limit = current_app.config["QHFIN"].time_limit
+                try:
+                    return _renderer().draw(exports.scene(ex, node, depth), fmt, limit)
+                except RenderTimeout:
+                    raise ApiError(503, f"绘图超过时限（{limit:g} 秒，由 QHFIN_TIME_LIMIT 设定）",
+                                   f"the drawing ran past the time limit ({limit:g} s, set by QHFIN_TIME_LIMIT)",
+                                   "time-limit") from None
+
+        data = memo(("picture", fmt, node, depth), draw)  # the same picture is drawn once (bounded, LRU)
         name = f"qhfin-{node.rsplit('/', 1)[-1]}.{exports.FORMATS[fmt][1]}"
     response = Response(data, content_type=exports.FORMATS[fmt][0])
     if request.args.get("download"):

@@ -26,6 +26,7 @@ from .config import Config
 from .namespaces import PREFIXES
 from .pool import Crashed, Deadline, Full, Pool, StartFailed, warm_forkserver
 from .queries import GRAPHS as DATASET_GRAPHS
+from .shape import shape
 from .shared_store import MODULES, store_for
 from .sparql import (
     QUERY_BASE,
@@ -198,7 +199,7 @@ class EmbeddedEngine(_Base):
         log.info("query workers ready (%s)", "sharing the forkserver's graph" if self.shared_graph else "each loaded the graph")
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
-        return self._call((request, decision, self.graphs), key=(request.text, request.bindings))  # type: ignore[return-value]
+        return self._call((request, decision, self.graphs), key=(shape(request.text), request.bindings))  # type: ignore[return-value]
 
 
 def _limit_memory(megabytes: int) -> None:
@@ -294,7 +295,7 @@ class ExternalEngine(_Base):
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
         if decision is None:
-            decision = self._call((request.text, self.graphs), key=request.text)  # type: ignore[assignment]
+            decision = self._call((request.text, self.graphs), key=shape(request.text))  # type: ignore[assignment]
         assert decision is not None
         fmt = request.formats.for_form(decision.form)
         text = based(with_bindings(request.text, dict(request.bindings)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 from typing import TYPE_CHECKING
 
 from .explore import ExploreError, Explorer, walk
@@ -30,11 +29,8 @@ GRAPH_FORMATS = ("graphml", "gexf", "cytoscape")
 PICTURE_FORMATS = ("svg", "png")
 COLOURS = {"task": "#4e79a7", "paragraph": "#bab0ac", "body": "#f28e2b", "instrument": "#59a14f", "theme": "#b07aa1",
            "group": "#76b7b2", "target": "#e15759"}
-_DRAWING = threading.Lock()  # matplotlib's settings are process-wide: one picture at a time
 FLOW_ZH = {"usesInstrument": "被使用", "dependsOn": "被依赖", "contributesTo": "推动", "supportsTheme": "服务",
            "targetsGroup": "服务对象", "subTaskOf": "分句属于", "broader": "属于"}  # read along the arrow
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-             "SimHei", "Microsoft YaHei")
 
 
 def numbered(net: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -131,56 +127,38 @@ def neighbourhood(ex: Explorer, node: str, depth: int = 1) -> nx.MultiDiGraph:
     return sub
 
 
-def cjk_font() -> str | None:
-    """The first installed font that has Chinese glyphs, or None (labels would then draw as empty boxes)."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in CJK_FONTS if f in installed), None)
-
-
-def picture(ex: Explorer, node: str, fmt: str = "svg", depth: int = 1) -> bytes:
-    """A node's neighbourhood drawn left to right the way failures travel; SVG keeps the labels as text."""
-    import networkx as nx
-    from matplotlib import rc_context
-    from matplotlib.figure import Figure  # no pyplot: no global figure manager, no GUI backend
-
+def scene(ex: Explorer, node: str, depth: int = 1) -> dict:
+    """What a picture of a node's neighbourhood shows, as plain data (``qhfin.drawing.draw`` draws it, in this
+    process or another): columns left to right the way failures travel, boxes coloured by kind, arrows named by the
+    link they follow."""
     sub = neighbourhood(ex, node, depth)
     columns: dict[int, list[str]] = {}
     for n, d in sorted(sub.nodes(data="distance"), key=lambda x: (x[1], ex.net.nodes[x[0]]["kind"], x[0])):
         columns.setdefault(d, []).append(n)
     pos = {n: (d * 4.0, -(i - (len(ns) - 1) / 2) * 1.0) for d, ns in columns.items() for i, n in enumerate(ns)}
-    tallest = max(len(ns) for ns in columns.values())
-    font = cjk_font()
-    with _DRAWING, rc_context({"svg.fonttype": "none", "font.family": [font] if font else ["sans-serif"],
-                               "font.sans-serif": [*CJK_FONTS, "DejaVu Sans"]}):
-        fig = Figure(figsize=(4 + 3.2 * len(columns), 1.5 + 0.55 * tallest))
-        ax = fig.subplots()
-        simple = nx.DiGraph()  # arrows the way a failure travels, named by the link they follow
-        for a in sub:
-            for b, edge in ex.down.get(a, ()):
-                if b in sub and not simple.has_edge(a, b):
-                    data = ex.net.edges[edge]
-                    simple.add_edge(a, b, label=ROLE_ZH[data["role"]] if "role" in data else FLOW_ZH[data["predicate"]])
-        nx.draw_networkx_edges(simple, pos, ax=ax, edge_color="#999999", arrows=True, arrowsize=10,
-                               node_size=600, connectionstyle="arc3,rad=0.05")
-        nx.draw_networkx_edge_labels(simple, pos, ax=ax, edge_labels=nx.get_edge_attributes(simple, "label"),
-                                     font_size=6, font_color="#666666", font_family=font or "sans-serif")
-        for n, (x, y) in pos.items():
-            data = ex.net.nodes[n]
-            text = data["label"] if len(data["label"]) <= 16 else data["label"][:15] + "…"
-            if data["kind"] in ("task", "paragraph"):
-                text = f"{data['notation']} {text}"
-            ax.text(x, y, text, ha="center", va="center", fontsize=8 if n != node else 9,
-                    fontweight="bold" if n == node else "normal",
-                    bbox={"boxstyle": "round,pad=0.3", "fc": COLOURS[data["kind"]] + "33",
-                          "ec": COLOURS[data["kind"]], "lw": 2 if n == node else 1})
-        ax.set_title(f"{ex.name(node)}：上游（左）与下游（右）/ upstream (left) and downstream (right)", fontsize=10)
-        ax.margins(0.12)
-        ax.axis("off")
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt, dpi=150, bbox_inches="tight", metadata={"Date": None} if fmt == "svg" else None)
-    return buffer.getvalue()
+    edges: dict[tuple[str, str], str] = {}
+    for a in sub:
+        for b, edge in ex.down.get(a, ()):
+            if b in sub and (a, b) not in edges:
+                data = ex.net.edges[edge]
+                edges[(a, b)] = ROLE_ZH[data["role"]] if "role" in data else FLOW_ZH[data["predicate"]]
+    boxes = []
+    for n, (x, y) in pos.items():
+        data = ex.net.nodes[n]
+        text = data["label"] if len(data["label"]) <= 16 else data["label"][:15] + "…"
+        if data["kind"] in ("task", "paragraph"):
+            text = f"{data['notation']} {text}"
+        boxes.append({"id": n, "x": x, "y": y, "text": text, "colour": COLOURS[data["kind"]], "focus": n == node})
+    return {"boxes": boxes, "edges": [[a, b, label] for (a, b), label in edges.items()],
+            "title": f"{ex.name(node)}：上游（左）与下游（右）/ upstream (left) and downstream (right)",
+            "size": (4 + 3.2 * len(columns), 1.5 + 0.55 * max(len(ns) for ns in columns.values()))}
+
+
+def picture(ex: Explorer, node: str, fmt: str = "svg", depth: int = 1) -> bytes:
+    """A node's neighbourhood drawn in this process (the CLI); the service draws in a child process."""
+    from .drawing import draw
+
+    return draw(scene(ex, node, depth), fmt)
 
 
 def export(ex: Explorer, fmt: str, node: str | None = None, depth: int = 1) -> bytes:
@@ -200,5 +178,5 @@ def export(ex: Explorer, fmt: str, node: str | None = None, depth: int = 1) -> b
     return picture(ex, ex.find(node), fmt, depth)
 
 
-__all__ = ["FORMATS", "GRAPH_FORMATS", "PICTURE_FORMATS", "cjk_font", "cytoscape", "export", "gexf", "graphml",
-           "neighbourhood", "numbered", "picture", "positions"]
+__all__ = ["FORMATS", "GRAPH_FORMATS", "PICTURE_FORMATS", "cytoscape", "export", "gexf", "graphml",
+           "neighbourhood", "numbered", "picture", "positions", "scene"]

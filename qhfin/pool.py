@@ -7,6 +7,11 @@ moves to the heavy lane — its process is given a lower CPU priority and a fres
 and when the heavy lane is full it is ended at once. A text that was heavy before goes straight to the heavy lane,
 and a text known to be quick is served before unknown ones and is never moved (if it is slow now, the machine is
 busy, not the query heavy).
+
+"Text" here is the caller's key: the engine passes the query's shape (``qhfin.shape``), so a unique comment or
+literal does not make a heavy query new again. And queries not known to be quick never hold the last fast worker
+(it stays free for the known-quick ones: ``ASK {}``, the pages' queries) and wait at most ``unknown_wait`` seconds
+for a worker before they are refused as busy, so a burst of new heavy texts cannot queue in front of everything.
 """
 
 from __future__ import annotations
@@ -97,6 +102,7 @@ class Pool:
     """``size`` fast-lane workers and at most ``heavy`` long-running ones, each running ``target(conn, *args)``."""
 
     KNOWN_LIMIT = 50_000  # texts remembered as quick or heavy
+    UNKNOWN_WAIT = 2.0  # seconds a query not known to be quick waits for a worker before it is refused as busy
 
     def __init__(self, target: Callable, args: tuple, size: int, heavy: int, heavy_after: float,
                  start_timeout: float = 120.0, preload: tuple[str, ...] = ()) -> None:
@@ -111,6 +117,7 @@ class Pool:
         self._tickets = itertools.count()
         self._heavy = threading.BoundedSemaphore(max(0, heavy)) if heavy > 0 else None
         self._known: dict[object, bool] = {}  # key → True when it was quick last time, False when heavy
+        self._unproven = 0  # fast workers now running a query not known to be quick
         self._closed = False
         self.size = size
         # all at once (each loads the graph in its own process, so they load side by side); a failure is loud here,
@@ -153,15 +160,22 @@ class Pool:
         threading.Thread(target=start, name="qhfin-worker-start", daemon=True).start()
 
     def _acquire(self, priority: int, deadline: float) -> Worker:
+        """A fast worker; ``priority`` 1 (not known to be quick) never takes the last one and waits less."""
+        unproven = priority > 0
+        if unproven:
+            deadline = min(deadline, time.monotonic() + self.UNKNOWN_WAIT)
         with self._cond:
             ticket = (priority, next(self._tickets))
             heapq.heappush(self._waiting, ticket)
             try:
-                while not (self._idle and self._waiting[0] == ticket):
+                while not (self._idle and self._waiting[0] == ticket
+                           and not (unproven and self.size > 1 and self._unproven >= self.size - 1)):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0 or self._closed:
                         raise Full("no worker became free in time")
                     self._cond.wait(remaining)
+                if unproven:
+                    self._unproven += 1
                 return self._idle.pop()
             finally:
                 self._waiting.remove(ticket)
@@ -197,6 +211,16 @@ class Pool:
 
     def _call(self, message: object, deadline: float, key: object, known: bool | None, lane: bool) -> object:
         worker = self._acquire(0 if known else 1, deadline)
+        try:
+            return self._run(worker, message, deadline, key, known, lane)
+        finally:
+            if not known:
+                with self._cond:
+                    self._unproven -= 1
+                    self._cond.notify_all()
+
+    def _run(self, worker: Worker, message: object, deadline: float, key: object, known: bool | None,
+             lane: bool) -> object:
         try:
             worker.conn.send(message)
         except OSError:

@@ -104,7 +104,7 @@ def run(app: Callable, config: Config, started: float, channel: type | None = No
         return
     import waitress
 
-    threads = max(8, 4 * config.workers)
+    threads = max(16, 4 * config.workers)  # a thread waiting on a worker or a lane costs little; a missing one queues everyone
     sockets: dict = {}
     # outbuf_overflow: waitress spools an answer over 1 MB (its default) to a temporary file before sending it;
     # answers are bounded by the row limit, so they are kept in memory up to 32 MB

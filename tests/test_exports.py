@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from rdflib import Graph
 
-from qhfin import exports
+from qhfin import drawing, exports
 from qhfin.explore import ExploreError, Explorer
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -94,7 +94,7 @@ def test_neighbourhood_svg_keeps_chinese_labels_as_text(real):
 def test_neighbourhood_png_is_drawn_with_a_chinese_font(real):
     png = exports.export(real, "png", "4-3-3-1-1.2")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
-    if exports.cjk_font() is None:  # the font comes with `make chromium` (root), as for the browser tests
+    if drawing.cjk_font() is None:  # the font comes with `make chromium` (root), as for the browser tests
         reason = "未安装中文字体 / no CJK font: Chinese labels would draw as empty boxes (apt-get install fonts-wqy-zenhei)"
         if os.environ.get("QHFIN_REQUIRE_BROWSER"):
             pytest.fail(reason)
