@@ -17,7 +17,7 @@ from rdflib import Graph, URIRef
 from .atomic import clean_leftovers, replace_all
 from .build import BuildError, build, union
 from .config import Config
-from .matrix import leaf_tasks
+from .matrix import COLUMNS, ERAS, leaf_tasks, row, text_of
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
 from .sheets import SheetError, read_table
@@ -26,7 +26,9 @@ from .writers import SHEET
 
 IMPORT_FILE = "matrix-import.ttl"
 ID_HEADER, LEAD_HEADER, COOP_HEADER = "任务编号", "牵头单位", "配合单位"
-MARK_RE = re.compile(r"（[^（）]*）$")  # "（2023年改革后名称，推导）" added by the export
+MARK_RE = re.compile(r"（[^（）]*）")  # notes the export adds to a name: "（2023年改革后名称，推导）"
+# columns the import does not apply: an edit there is refused, naming the cell, never dropped in silence
+READ_ONLY = ("chapter", "key_task", "measure", "addressees", "deadline", "targets", "instruments", "source")
 MAX_CELL = 2000
 MAX_ROWS = 5000
 NOTE = ('"由任务分工表导入的人工审定。"@zh, "Curated through an imported task-responsibility matrix."@en')
@@ -74,8 +76,27 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
 
 
 def _names(cell: object) -> list[str]:
-    text = str(cell).strip()
-    return [MARK_RE.sub("", n.strip()) for n in re.split(r"[、，,；;\n]", text) if n.strip()]
+    """The body names of a cell; the export's notes in （…） are dropped first (they hold "，" themselves)."""
+    text = MARK_RE.sub("", str(cell)).strip()
+    return [n.strip() for n in re.split(r"[、，,；;\n]", text) if n.strip()]
+
+
+def _same(a: object, b: object) -> bool:
+    return " ".join(str(a).split()) == " ".join(str(b).split())
+
+
+def _read_only_edits(graph: Graph, sheet: str, number: int, task: URIRef, cells: dict) -> list[RowError]:
+    """A cell of a read-only column that differs from what the export wrote (in either era's names)."""
+    headers = {zh: key for key, zh, _en in COLUMNS if key in READ_ONLY}
+    # 重点任务 is merged down its rows in xlsx: the cells under the first read back empty
+    present = [h for h in cells if h in headers and not (headers[h] == "key_task" and str(cells[h]).strip() == "")]
+    if not present:
+        return []
+    exported = [row(graph, task, era) for era in ERAS]
+    return [RowError(sheet, number, header, "此列只读，修改不会导入；请只修改牵头单位、配合单位",
+                     "this column is read-only and an edit to it cannot be imported; edit only 牵头单位 and 配合单位")
+            for header in present
+            if not any(_same(cells[header], text_of(e[headers[header]])) for e in exported)]
 
 
 def _predecessor(graph: Graph, body: URIRef) -> URIRef:
@@ -107,6 +128,7 @@ def parse_rows(graph: Graph, sheet: str, rows: list[tuple[int, dict[str, object]
             continue
         if task in desired:
             errors.append(RowError(sheet, number, ID_HEADER, "任务编号重复", "duplicate task ID"))
+        errors += _read_only_edits(graph, sheet, number, task, cells)
         resolved: list[list[URIRef]] = [[], []]
         for slot, header in enumerate((LEAD_HEADER, COOP_HEADER)):
             for name in _names(cells.get(header, "")):
