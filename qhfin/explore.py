@@ -23,6 +23,7 @@ from rdflib.namespace import SKOS
 from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
 from .namespaces import QHFIN
 from .resolve import NotFound, Resolver, normalise_name
+from .text import quoted
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
     import networkx as nx
@@ -93,8 +94,8 @@ class Explorer:
         """How an explanation names a node: 任务4-2-3-1-2“加强政府性融资担保体系建设”, 单位“省农担公司”."""
         data = self.net.nodes[node]
         if data["kind"] in ("task", "paragraph"):
-            return f"{KIND_ZH[data['kind']]}{data['notation']}“{data['label']}”"
-        return f"{KIND_ZH[data['kind']]}“{data['label']}”"
+            return f"{KIND_ZH[data['kind']]}{data['notation']}{quoted(data['label'])}"
+        return f"{KIND_ZH[data['kind']]}{quoted(data['label'])}"
 
     def tasks(self, leaf: bool = False) -> list[str]:
         """Tasks in plan order; with ``leaf``, a sentence split into clauses is represented by its clauses."""
@@ -193,12 +194,12 @@ def _sentence(ex: Explorer, pred: str, role: str | None, s: str, o: str) -> tupl
 def _basis(data: dict) -> tuple[str, str]:
     basis, evidence = data["basis"], data["evidence"]
     if basis == "stated":
-        return f"（原文明述：“{evidence}”）", f" (stated in the text: “{evidence}”)"
+        return f"（原文明述：{quoted(evidence)}）", f" (stated in the text: {quoted(evidence)})"
     if basis == "rule":
-        return (f"（规则{data['rule']}推导，依据原文“{evidence}”）" if evidence else f"（规则{data['rule']}推导）",
-                f" (derived by rule {data['rule']}" + (f" from “{evidence}”)" if evidence else ")"))
+        return (f"（规则{data['rule']}推导，依据原文{quoted(evidence)}）" if evidence else f"（规则{data['rule']}推导）",
+                f" (derived by rule {data['rule']}" + (f" from {quoted(evidence)})" if evidence else ")"))
     if basis == "curated":
-        why = data.get("note") or (f"原文“{evidence}”" if evidence else "")
+        why = data.get("note") or (f"原文{quoted(evidence)}" if evidence else "")
         return f"（人工审定：{why}）" if why else "（人工审定）", " (curated)"
     if data["predicate"] == "broader":
         return "（词表中的上下位关系）", " (the vocabulary's hierarchy)"
