@@ -17,6 +17,7 @@ from rdflib.namespace import RDF
 
 from qhfin.matrix import ERAS, LEVELS
 from qhfin.measures import ROLE_ZH
+from qhfin.measures_table import columns as measure_columns
 from qhfin.namespaces import QHFIN
 from qhfin.resolve import NotFound
 from qhfin.targets import targets as all_targets
@@ -25,7 +26,7 @@ from qhfin.writers import WRITERS
 from .details import kind_of, local_href, ref, resource_view, task_detail
 from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
-from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, state
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, resolved, state
 from .render import error_page, json_response, page
 from .rest import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
 
@@ -181,14 +182,21 @@ def facets(results: list[dict], query: dict) -> dict:
 
 @blueprint.get("/measures")
 def measures_page() -> Response:
-    """Measures with facets and the why of each; the filters name things by label, alias or IRI."""
+    """Measures with facets and the why of each; the filters name things by any name people use. Downloads for
+    Excel carry the same filters and the columns shown here."""
     data = dict(measures_of(measures_query()))  # a copy: the shared answer stays as the API gives it
+    data["resolved"] = resolved()
     data["facets"] = facets(data["results"], data["query"])
     data["filters"] = [{"kind": kind, **ref(state().graph, URIRef(value)), "remove": with_args(**{kind: None})}
                        for kind in MEASURE_FILTERS if (value := data["query"].get(kind))]
+    data["columns"] = {c["key"]: c for c in measure_columns(data)}
+    args = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
+    data["downloads"] = {fmt: _href("rest.measures", format=fmt, **args) for fmt in ("xlsx", "csv")}
     q = data["query"].get("q")
+    found = state().resolver.search(q, SEARCH_ORDER) if q else []
+    close = [(s.kind, s.iri) for s in state().resolver.suggest(q)] if q and not data["count"] else []
     data["suggestions"] = [{"kind": kind, **ref(state().graph, iri), "href": _href("pages.measures_page", **{kind: str(iri)})}
-                           for kind, iri in (state().resolver.search(q, SEARCH_ORDER) if q else [])][:12]
+                           for kind, iri in dict.fromkeys(found + close)][:12]
     return page("measures.html", data, kind_names=KIND_NAMES)
 
 

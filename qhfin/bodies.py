@@ -89,10 +89,17 @@ def status(graph: Graph, body: URIRef) -> dict:
             "groups": [{"id": str(g), "label": label(graph, g), "label_en": label(graph, g, "en")} for g in groups(graph, body)]}
 
 
+def short_label(graph: Graph, iri: URIRef) -> str:
+    """The shortest Chinese name that still reads as a name (青海银保监局 rather than the full title)."""
+    names = [str(v) for p in (SKOS.prefLabel, SKOS.altLabel) for v in graph.objects(iri, p)
+             if isinstance(v, Literal) and v.language == "zh" and len(str(v)) >= 4]
+    return min(names, key=lambda n: (len(n), n)) if names else label(graph, iri)
+
+
 def how_text(graph: Graph, concern: Concern) -> tuple[str, str]:
     """“承继 青海银保监局” / “succeeds …”, “经由 政府性融资担保机构” / “via …”; empty for the body itself."""
     if concern.how == "direct":
         return "", ""
     zh, en = HOW[concern.how]
     unsure_zh, unsure_en = ("（未经证实）", " (unconfirmed)") if not concern.certain else ("", "")
-    return (f"{zh} {label(graph, concern.iri)}{unsure_zh}", f"{en} {label(graph, concern.iri, 'en')}{unsure_en}")
+    return (f"{zh} {short_label(graph, concern.iri)}{unsure_zh}", f"{en} {label(graph, concern.iri, 'en')}{unsure_en}")

@@ -158,14 +158,16 @@ class Resolver:
 
     def names(self, iri: URIRef) -> list[dict]:
         """Every name a concept answers to, with its kind, best kinds first (the concept pages list them)."""
-        found = {}
-        for (_kind, _norm), entries in self.index.items():
-            for e in entries:
-                if e.iri == iri and e.name_kind != "id" and (e.text, e.name_kind) not in found:
-                    found[(e.text, e.name_kind)] = e
+        if not hasattr(self, "_by_iri"):
+            by_iri: dict[URIRef, dict[tuple[str, str], _Entry]] = {}
+            for entries in self.index.values():
+                for e in entries:
+                    if e.name_kind != "id":
+                        by_iri.setdefault(e.iri, {}).setdefault((e.text, e.name_kind), e)
+            self._by_iri = by_iri
         return [{"name": e.text, "kind": e.name_kind, "kind_zh": self.name_kinds[e.name_kind][1],
                  "kind_en": self.name_kinds[e.name_kind][2]}
-                for e in sorted(found.values(), key=lambda e: (e.rank, e.text))]
+                for e in sorted(self._by_iri.get(iri, {}).values(), key=lambda e: (e.rank, e.text))]
 
     def suggest(self, name: str, kinds: tuple[str, ...] = SUGGEST_KINDS, per_kind: int = 3, limit: int = 10,
                 prefer: str | None = None) -> list[Suggestion]:

@@ -41,6 +41,8 @@ def words(text: str) -> tuple[str, ...]:
 
 def quoted(text: str) -> str:
     """“text”, quoted once: a label or an excerpt that already carries its own quotation marks keeps them alone
-    (the plan writes “三农三牧” with its marks; wrapping it again gave ““三农三牧””)."""
+    (the plan writes “三农三牧” with its marks; wrapping it again gave ““三农三牧””), inner ones become ‘ ’."""
     text = text.strip()
-    return text if text.startswith("“") and text.endswith("”") and text.count("“") == 1 else f"“{text}”"
+    if text.startswith("“") and text.endswith("”") and text.count("“") == 1:
+        return text
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"  # nested quotes, as Chinese prints them: “‘两权’抵押贷款”
