@@ -210,7 +210,8 @@ def _basis(data: dict) -> tuple[str, str]:
 
 def walk(ex: Explorer, start: str, direction: str, depth: int | None = None) -> dict[str, tuple[int, str | None, Edge | None]]:
     """Breadth-first along the influence: node → (distance, parent, edge). Among equally short ways in, the one
-    whose link is best founded (stated before curated before rule) explains the node."""
+    whose link is best founded (stated before curated before rule) explains the node. A member reaches its group
+    but not the group's group, as the measures and the matrix count membership (``qhfin.bodies``)."""
     adjacency = ex.down if direction == "downstream" else ex.up
     reached: dict[str, tuple[int, str | None, Edge | None]] = {start: (0, None, None)}
     frontier, distance = [start], 0
@@ -218,9 +219,10 @@ def walk(ex: Explorer, start: str, direction: str, depth: int | None = None) -> 
         distance += 1
         best: dict[str, tuple[tuple, str, Edge]] = {}
         for node in frontier:
+            came_by_group = reached[node][2] is not None and ex.net.edges[reached[node][2]]["predicate"] == "broader"
             for nxt, edge in adjacency.get(node, ()):
-                if nxt in reached:
-                    continue
+                if nxt in reached or (came_by_group and ex.net.edges[edge]["predicate"] == "broader"):
+                    continue  # one step through a group, never a climb: 省农担公司 → 省级担保公司, not on to 地方金融组织
                 rank = ex.edge_rank(edge)
                 if nxt not in best or rank < best[nxt][0]:
                     best[nxt] = (rank, node, edge)
