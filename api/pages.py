@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from qhfin.bodies import profile
 from qhfin.matrix import ERAS, LEVELS
 from qhfin.measures import ROLE_ZH
 from qhfin.measures_table import columns as measure_columns
@@ -243,7 +244,11 @@ def resource_page(iri: URIRef, as_json: bool, graph: Graph | None = None) -> Res
     kind = kind_of(graph, iri)
     if kind in MEASURE_FILTERS:
         data["measures"] = _href("pages.measures_page", **{kind: str(iri)})
-    return json_response(data) if as_json else page("resource.html", data, kind_names=KIND_NAMES, as_json=False)
+    template = "resource.html"
+    if kind == "body":  # a body in plain language, the raw RDF one click away
+        data.update(profile=profile(graph, iri), names=state().resolver.names(iri) if graph is state().graph else [])
+        template = "body.html"
+    return json_response(data) if as_json else page(template, data, kind_names=KIND_NAMES, as_json=False)
 
 
 def source_page(title: str, text: str) -> Response:

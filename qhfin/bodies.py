@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .namespaces import ORG, QHFIN
 from .resolve import label
@@ -103,3 +103,51 @@ def how_text(graph: Graph, concern: Concern) -> tuple[str, str]:
     zh, en = HOW[concern.how]
     unsure_zh, unsure_en = ("（未经证实）", " (unconfirmed)") if not concern.certain else ("", "")
     return (f"{zh} {short_label(graph, concern.iri)}{unsure_zh}", f"{en} {label(graph, concern.iri, 'en')}{unsure_en}")
+
+
+ROLE_ORDER = ("lead", "cooperating", "per-duty", "addressee", "mentioned")
+ROLES = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.PerDuty: "per-duty", QHFIN.Addressee: "addressee",
+         QHFIN.Mentioned: "mentioned"}
+CHAPTER_ZH = {"4": "第四章", "5": "第五章", "6": "第六章", "7": "第七章"}
+
+
+def profile(graph: Graph, body: URIRef) -> dict:
+    """A body in plain language: what it is, what it is now, and the tasks it leads, cooperates on or is addressed
+    by (its own and those it succeeded, then those of its groups), by role and chapter."""
+    roles: dict[str, dict[str, list[dict]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for concern in concerns(graph, body):
+        zh, en = how_text(graph, concern)
+        for node in graph.subjects(QHFIN.body, concern.iri):
+            task = next(graph.subjects(QHFIN.involvement, node), None)
+            role = ROLES.get(graph.value(node, QHFIN.role))
+            if task is None or role is None or graph.value(task, QHFIN.subTaskOf) is not None:
+                continue
+            notation = str(graph.value(task, SKOS.notation))
+            if (notation, role) in seen:
+                continue
+            seen.add((notation, role))
+            roles.setdefault(role, {}).setdefault(notation.split("-")[0], []).append({
+                "id": str(task), "notation": notation, "label": label(graph, task), "label_en": label(graph, task, "en"),
+                "how": concern.how, "how_zh": zh, "how_en": en})
+    by_role = []
+    for role in ROLE_ORDER:
+        chapters = roles.get(role, {})
+        by_role.append({"role": role, "count": sum(map(len, chapters.values())), "chapters": [
+            {"chapter": c, "label": CHAPTER_ZH[c], "label_en": f"Chapter {c}",
+             "tasks": sorted(ts, key=lambda x: (x["how"] == "via", [int(n) for n in x["notation"].split("-")]))}
+            for c, ts in sorted(chapters.items())]})
+    kinds = [{"id": str(k), "label": label(graph, k), "label_en": label(graph, k, "en")}
+             for k in sorted(graph.objects(body, QHFIN.bodyKind), key=lambda k: label(graph, k))]
+    named = graph.value(body, QHFIN.namedInPlan)
+    return {"id": str(body), "label": label(graph, body), "label_en": label(graph, body, "en"),
+            "definition": _text(graph, body, SKOS.definition, "zh"), "definition_en": _text(graph, body, SKOS.definition, "en"),
+            "comment": _text(graph, body, RDFS.comment, "zh"), "comment_en": _text(graph, body, RDFS.comment, "en"),
+            "named_in_plan": None if named is None else bool(named.toPython()), "kinds": kinds,
+            "is_group": (body, RDF.type, QHFIN.BodyGroup) in graph, **status(graph, body), "roles": by_role,
+            "members": [{"id": str(m), "label": label(graph, m), "label_en": label(graph, m, "en")}
+                        for m in sorted(graph.subjects(SKOS.broader, body), key=lambda m: label(graph, m)) if _is_body(graph, m)]}
+
+
+def _text(graph: Graph, iri: URIRef, prop: URIRef, lang: str) -> str:
+    return " ".join(str(v) for v in graph.objects(iri, prop) if isinstance(v, Literal) and v.language == lang)

@@ -146,3 +146,27 @@ def test_the_measures_download_has_the_columns_on_screen(client, fmt):
     assert len(rows) == 1 + 5
     why = rows[0].index("匹配依据 / Why it matched")
     assert "经由 政府性融资担保机构" in rows[-1][why] and rows[-1][why].startswith("[原文]")
+
+
+def test_the_body_page_is_plain_language_with_the_raw_rdf_one_click_away(client):
+    html = client.get("/id/body/cbirc-qinghai").get_data(as_text=True)
+    assert "是什么" in html and "现在是" in html and "国家金融监督管理总局青海监管局" in html and "2023-07-20" in html
+    assert "牵头" in html and 'id="raw"' in html and "规划点名 false" not in html
+    data = client.get("/id/body/cbirc-qinghai?format=json").get_json()
+    assert data["profile"]["now"][0]["label"] == "国家金融监督管理总局青海监管局"
+    assert {"银保监局", "CBIRC Qinghai Office"} <= {n["name"] for n in data["names"]}
+
+
+def test_the_successors_page_lists_the_tasks_it_inherited(client):
+    data = client.get("/id/body/nfra-qinghai?format=json").get_json()
+    lead = next(r for r in data["profile"]["roles"] if r["role"] == "lead")
+    assert lead["count"] > 20 and all(t["how"] == "succeeds" for c in lead["chapters"] for t in c["tasks"])
+    html = client.get("/id/body/nfra-qinghai").get_data(as_text=True)
+    assert "承继 青海银保监局" in html
+
+
+def test_an_unknown_name_on_a_page_says_did_you_mean(client):
+    response = client.get("/measures?theme=" + quote("生态保护"), headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "您是不是要找…" in html and "生态产品价值实现" in html and 'href="/measures?theme=' in html
