@@ -140,6 +140,8 @@ PATHS: dict[str, dict[str, dict]] = {
                              MATRIX_FILTERS, "Matrix")},
     "/targets": {"get": _page("2025年目标：基期值→目标值，所需年均增速", "2025 targets: baseline → target, annual growth required",
                               schema="Targets")},
+    "/favicon.ico": {"get": _op("pages", "网站图标", "the site's icon", [],
+                                {"description": "图标 / the icon", "content": {"image/vnd.microsoft.icon": {}}}, ())},
     "/concepts": {"get": _page("概念：主题、政策工具、服务对象、单位", "concepts: themes, instruments, groups, bodies",
                                [P["q"]], "Concepts")},
     "/static/{filename}": {"get": _op("pages", "本站的样式与脚本（不引用任何外部资源）", "this site's own styles and scripts",

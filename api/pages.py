@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
@@ -222,6 +222,13 @@ def targets_page() -> Response:
                                    "tasks": [{**task, "href": local_href(task["id"])} for task in target["tasks"]]}
                                   for target in shared["results"]]}
     return page("targets.html", data)
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon, so that no page's first request is a 404."""
+    return send_from_directory(current_app.static_folder or "", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @blueprint.get("/concepts")

@@ -170,3 +170,18 @@ def test_an_unknown_name_on_a_page_says_did_you_mean(client):
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "您是不是要找…" in html and "生态产品价值实现" in html and 'href="/measures?theme=' in html
+
+
+def test_the_favicon_is_served(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.data[:4] == b"\x00\x00\x01\x00"
+
+
+def test_the_targets_page_has_a_chart_per_target_and_chinese_notes_first(client):
+    html = client.get("/targets").get_data(as_text=True)
+    assert html.count("<canvas") == 12 and "vendor/chartjs/chart.umd.min.js" in html
+    notes = html[html.index('class="notes"'):]
+    assert "第一章未给出" in notes and "Chapter 1 gives" not in notes
+    data = client.get("/api/targets").get_json()
+    share = next(r for r in data["results"] if "GDP" in r["label"])
+    assert [p["year"] for p in share["series"]][-1] == 2020 and share["path"][-1]["value"] == share["value"]
