@@ -11,7 +11,7 @@ document.addEventListener("DOMContentLoaded", () => {
     if (d.series.length) datasets.push({ label: d.labels.series, data: point(d.series), borderColor: "#1f5f99", backgroundColor: "#1f5f99" });
     if (d.path.length) datasets.push({ label: d.labels.path, data: point(d.path), borderColor: "#c0392b", borderDash: [6, 4], pointRadius: 0, backgroundColor: "#c0392b" });
     if (d.target !== null && d.year) datasets.push({ label: d.labels.target, data: [{ x: d.year, y: d.target }], borderColor: "#c0392b", backgroundColor: "#c0392b", pointRadius: 6, showLine: false });
-    if (!datasets.length) return;
+    if (!datasets.length) { canvas.dataset.drawn = "0"; return; }
     const chart = new Chart(canvas, {
       type: "line",
       data: { datasets },
