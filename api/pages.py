@@ -206,10 +206,10 @@ def matrix_page() -> Response:
     """The 任务分工表 with its filters; each download link carries the same filters."""
     filters, level, era = matrix_arguments()
     data = dict(matrix_of(filters, level, era))
-    args = {k: v for k, v in request.args.items() if k in ("chapter", "theme", "body", "instrument", "level", "era") and v}
+    args = {k: v for k, v in request.args.items() if k in ("chapter", "theme", "body", "instrument", "level", "era", "direct") and v}
     data["downloads"] = {fmt: _href("rest.matrix", format=fmt, **args) for fmt in WRITERS}
     data["filters"] = {**{k: request.args.get(k, "") for k in ("chapter", "theme", "body", "instrument")},
-                       "level": level, "era": era}
+                       "level": level, "era": era, "direct": filters.direct}
     return page("matrix.html", data, levels=LEVELS, eras=ERAS, chapters=CHAPTERS,
                 names={kind: concept_list("", (kind,))["results"] for kind in ("theme", "instrument", "body")})
 

@@ -185,3 +185,9 @@ def test_the_targets_page_has_a_chart_per_target_and_chinese_notes_first(client)
     data = client.get("/api/targets").get_json()
     share = next(r for r in data["results"] if "GDP" in r["label"])
     assert [p["year"] for p in share["series"]][-1] == 2020 and share["path"][-1]["value"] == share["value"]
+
+
+def test_the_matrix_page_filters_by_any_name_and_its_downloads_keep_the_filters(client):
+    html = client.get("/matrix?body=" + quote("人行") + "&direct=true").get_data(as_text=True)
+    assert "与所选单位的关系" in html and "承继 人行西宁中支" in html and "经由" not in html
+    assert "direct=true" in html.split('id="download-xlsx"')[1][:300]
