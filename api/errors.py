@@ -27,30 +27,33 @@ MESSAGES = {
 class ApiError(Exception):
     """An error with a message in Chinese and English; views raise it, the handler renders it."""
 
-    def __init__(self, status: int, zh: str, en: str, code: str = "error", detail: str | None = None) -> None:
+    def __init__(self, status: int, zh: str, en: str, code: str = "error", detail: str | None = None,
+                 extra: dict | None = None) -> None:
         super().__init__(en)
         self.status, self.zh, self.en, self.code, self.detail = status, zh, en, code, detail
+        self.extra = extra or {}  # e.g. the closest names (suggestions) for a name that means nothing
 
 
-def error_body(status: int, zh: str, en: str, code: str, detail: str | None = None) -> dict:
+def error_body(status: int, zh: str, en: str, code: str, detail: str | None = None, extra: dict | None = None) -> dict:
     body = {"status": status, "code": code, "message": {"zh": zh, "en": en}}
     if detail:
         body["detail"] = detail
+    body.update(extra or {})
     return {"error": body}
 
 
 MACHINE_PATHS = ("/api/", "/sparql", "/dumps/", "/.well-known/")
 
 
-def _render(status: int, zh: str, en: str, code: str, detail: str | None = None):
+def _render(status: int, zh: str, en: str, code: str, detail: str | None = None, extra: dict | None = None):
     best = request.accept_mimetypes.best_match(["application/json", "text/html", "text/plain"])
     if best == "text/plain":
         return f"{zh}\n{en}\n{detail or ''}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
     if best == "text/html" and status < 500 and not request.path.startswith(MACHINE_PATHS):
         from .render import error_page  # a person in a browser gets a page in the same words
 
-        return error_page(ApiError(status, zh, en, code, detail))
-    response = jsonify(error_body(status, zh, en, code, detail))
+        return error_page(ApiError(status, zh, en, code, detail, extra))
+    response = jsonify(error_body(status, zh, en, code, detail, extra))
     response.status_code = status
     if status == 503:  # busy or a time limit: a client may try again shortly (RFC 9110 §10.2.3)
         response.headers["Retry-After"] = "2"
@@ -60,7 +63,7 @@ def _render(status: int, zh: str, en: str, code: str, detail: str | None = None)
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return _render(exc.status, exc.zh, exc.en, exc.code, exc.detail)
+        return _render(exc.status, exc.zh, exc.en, exc.code, exc.detail, exc.extra)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -35,7 +35,9 @@ def _query(name: str, zh: str, en: str, schema: dict | None = None, required: bo
     return _param(name, "query", zh, en, schema, required)
 
 
-NAME = "（名称、别名、编号或IRI）/ (a name, an alias, a notation or an IRI)"
+NAME = ("（任一名称：全称、简称、俗称、改革前后名称、英文（英美拼写）、繁体、编号或IRI）"
+        "/ (any name: full, short, colloquial, before or after the reforms, English in either spelling, traditional "
+        "characters, a notation or an IRI)")
 AXIS = {"enum": ["theme", "instrument", "body", "group", "target", "chapter"]}
 P = {
     "theme": _query("theme", "主题" + NAME, "theme"),
@@ -46,6 +48,9 @@ P = {
     "q": _query("q", "原文或标签中的文字", "text in the source or the label"),
     "role": _query("role", "与 body 同用：该单位的角色", "with body: the body's role",
                    schema={"enum": ["lead", "cooperating", "addressee", "per-duty", "mentioned"]}),
+    "direct": _query("direct", "与 body 同用：true 只列本单位（及其前身）的任务，不含写给其所属群体的任务",
+                     "with body: true leaves out the tasks addressed to the groups the body belongs to",
+                     schema={"enum": ["true", "false"]}),
     "chapter": _query("chapter", "章节，如 5 或 5-6", "chapter or section, e.g. 5 or 5-6",
                       schema={"type": "string", "pattern": r"^[4-7](-\d{1,2}){0,4}$"}),
     "level": _query("level", "每行一句（task）或一段（paragraph）", "one row per task or per paragraph",
@@ -58,8 +63,8 @@ P = {
     "rdf_format": _query("format", "覆盖内容协商", "overrides content negotiation",
                          schema={"enum": ["html", "json", "ttl", "nt", "jsonld"]}),
 }
-FILTERS = [P[k] for k in ("theme", "instrument", "body", "target", "group", "q", "role", "chapter")]
-MATRIX_FILTERS = [P[k] for k in ("chapter", "theme", "body", "instrument", "level", "era")]
+FILTERS = [P[k] for k in ("theme", "instrument", "body", "target", "group", "q", "role", "chapter", "direct")]
+MATRIX_FILTERS = [P[k] for k in ("chapter", "theme", "body", "instrument", "level", "era", "direct")]
 
 
 def _json(schema: str, zh: str, en: str) -> dict:
@@ -71,8 +76,10 @@ RDF_CONTENT = {t: {} for t in ("text/html", "text/turtle", "application/ld+json"
 
 
 def _op(tag: str, zh: str, en: str, params: Sequence[dict], ok: dict, errors: tuple[int, ...] = (400, 404)) -> dict:
-    return {"tags": [tag], "summary": f"{zh} / {en}", "parameters": list(params),
-            "responses": {"200": ok, **{str(code): ERROR for code in errors}}}
+    responses = {"200": ok, **{str(code): ERROR for code in errors}}
+    if 404 in errors and any(p["name"] in ("theme", "body") for p in params):  # names: ambiguous ones list candidates
+        responses["300"] = {"$ref": "#/components/responses/Ambiguous"}
+    return {"tags": [tag], "summary": f"{zh} / {en}", "parameters": list(params), "responses": responses}
 
 
 def _page(zh: str, en: str, params: Sequence[dict] = (), schema: str = "Page") -> dict:
@@ -84,7 +91,13 @@ def _page(zh: str, en: str, params: Sequence[dict] = (), schema: str = "Page") -
 PATHS: dict[str, dict[str, dict]] = {
     "/api/measures": {"get": _op("api", "按主题、工具、单位、目标或文字查找措施，附匹配依据",
                                  "measures by theme, instrument, body, target or text, each with why it matched",
-                                 FILTERS, _json("Measures", "匹配的措施", "the matching measures"))},
+                                 [*FILTERS, _query("format", "json，或 csv/xlsx 供 Excel 使用（列同措施页）",
+                                                   "json, or csv/xlsx for Excel (the measures page's columns)",
+                                                   schema={"enum": ["json", "csv", "xlsx"], "default": "json"})],
+                                 {"description": "匹配的措施 / the matching measures",
+                                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Measures"}},
+                                              "text/csv": {},
+                                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}})},
     "/api/targets": {"get": _op("api", "2025年目标、2020年基期值、所需年均增速及相关任务",
                                 "2025 targets, 2020 baselines, the annual growth required and the tasks behind them",
                                 [], _json("Targets", "全部目标", "every target"), ())},
@@ -127,6 +140,8 @@ PATHS: dict[str, dict[str, dict]] = {
                              MATRIX_FILTERS, "Matrix")},
     "/targets": {"get": _page("2025年目标：基期值→目标值，所需年均增速", "2025 targets: baseline → target, annual growth required",
                               schema="Targets")},
+    "/favicon.ico": {"get": _op("pages", "网站图标", "the site's icon", [],
+                                {"description": "图标 / the icon", "content": {"image/vnd.microsoft.icon": {}}}, ())},
     "/concepts": {"get": _page("概念：主题、政策工具、服务对象、单位", "concepts: themes, instruments, groups, bodies",
                                [P["q"]], "Concepts")},
     "/static/{filename}": {"get": _op("pages", "本站的样式与脚本（不引用任何外部资源）", "this site's own styles and scripts",
@@ -252,10 +267,14 @@ PATHS.update({  # routes of the other blueprints (api.sparql, api.queries, api.e
 })
 
 OBJ = {"type": "object"}
+SUGGESTION = {"type": "object", "required": ["label", "kind", "link"], "properties": {  # inline: Error stands alone
+    "label": {"type": "string"}, "kind": {"type": "string"}, "link": {"type": "string"}, "id": {"type": "string"},
+    "matched": {"type": "string"}}}
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["status", "code", "message"], "properties": {
             "status": {"type": "integer"}, "code": {"type": "string"}, "detail": {"type": "string"},
+            "suggestions": {"type": "array", "items": SUGGESTION}, "candidates": {"type": "array", "items": SUGGESTION},
             "message": {"type": "object", "required": ["zh", "en"],
                         "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}}}}},
     "Ref": {"type": "object", "required": ["id", "label"],
@@ -272,10 +291,12 @@ SCHEMAS = {
                                                                          "role": {"type": ["string", "null"]}}}},
                     "instruments": {"type": "array", "items": {"$ref": "#/components/schemas/Ref"}},
                     "themes": {"type": "array", "items": {"$ref": "#/components/schemas/Ref"}},
-                    "why": {"type": "array", "items": {"$ref": "#/components/schemas/Why"}}}},
+                    "why": {"type": "array", "items": {"$ref": "#/components/schemas/Why"}},
+                    "match": {"type": "object", "required": ["how", "zh", "en"], "properties": {
+                        "how": {"enum": ["direct", "succeeds", "via"]}, "zh": {"type": "string"}, "en": {"type": "string"}}}}},
     "Measures": {"type": "object", "required": ["query", "count", "results"], "properties": {
         "query": OBJ, "count": {"type": "integer"}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/Measure"}},
-        "facets": OBJ}},
+        "facets": OBJ, "resolved": OBJ, "words": {"type": "array", "items": {"type": "string"}}}},
     "Targets": {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "items": {
         "type": "object", "required": ["id", "label", "value", "unit", "year", "baseline", "tasks"], "properties": {
             "id": {"type": "string"}, "label": {"type": "string"}, "value": {"type": ["number", "null"]},
@@ -325,6 +346,9 @@ def document(app: Flask, server: str = "/") -> dict:
         "servers": [{"url": server.rstrip("/") or "/"}],
         "paths": paths,
         "components": {"schemas": SCHEMAS, "responses": {"Error": {
-            "description": "错误（中英文）/ an error, in Chinese and English",
+            "description": "错误（中英文）；未知名称附最接近的各类名称 suggestions / an error, in Chinese and English; "
+                           "an unknown name comes with the closest names of every kind (suggestions)",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "Ambiguous": {
+            "description": "名称可指多个概念，candidates 列出候选 / the name may mean several concepts, listed in candidates",
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
     }

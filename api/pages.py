@@ -10,13 +10,15 @@ import re
 from collections import Counter
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from qhfin.bodies import profile
 from qhfin.matrix import ERAS, LEVELS
 from qhfin.measures import ROLE_ZH
+from qhfin.measures_table import columns as measure_columns
 from qhfin.namespaces import QHFIN
 from qhfin.resolve import NotFound
 from qhfin.targets import targets as all_targets
@@ -25,7 +27,7 @@ from qhfin.writers import WRITERS
 from .details import kind_of, local_href, ref, resource_view, task_detail
 from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
-from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, state
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, resolved, state
 from .render import error_page, json_response, page
 from .rest import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
 
@@ -181,14 +183,21 @@ def facets(results: list[dict], query: dict) -> dict:
 
 @blueprint.get("/measures")
 def measures_page() -> Response:
-    """Measures with facets and the why of each; the filters name things by label, alias or IRI."""
+    """Measures with facets and the why of each; the filters name things by any name people use. Downloads for
+    Excel carry the same filters and the columns shown here."""
     data = dict(measures_of(measures_query()))  # a copy: the shared answer stays as the API gives it
+    data["resolved"] = resolved()
     data["facets"] = facets(data["results"], data["query"])
     data["filters"] = [{"kind": kind, **ref(state().graph, URIRef(value)), "remove": with_args(**{kind: None})}
                        for kind in MEASURE_FILTERS if (value := data["query"].get(kind))]
+    data["columns"] = {c["key"]: c for c in measure_columns(data)}
+    args = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
+    data["downloads"] = {fmt: _href("rest.measures", format=fmt, **args) for fmt in ("xlsx", "csv")}
     q = data["query"].get("q")
+    found = state().resolver.search(q, SEARCH_ORDER) if q else []
+    close = [(s.kind, s.iri) for s in state().resolver.suggest(q)] if q and not data["count"] else []
     data["suggestions"] = [{"kind": kind, **ref(state().graph, iri), "href": _href("pages.measures_page", **{kind: str(iri)})}
-                           for kind, iri in (state().resolver.search(q, SEARCH_ORDER) if q else [])][:12]
+                           for kind, iri in dict.fromkeys(found + close)][:12]
     return page("measures.html", data, kind_names=KIND_NAMES)
 
 
@@ -197,10 +206,10 @@ def matrix_page() -> Response:
     """The 任务分工表 with its filters; each download link carries the same filters."""
     filters, level, era = matrix_arguments()
     data = dict(matrix_of(filters, level, era))
-    args = {k: v for k, v in request.args.items() if k in ("chapter", "theme", "body", "instrument", "level", "era") and v}
+    args = {k: v for k, v in request.args.items() if k in ("chapter", "theme", "body", "instrument", "level", "era", "direct") and v}
     data["downloads"] = {fmt: _href("rest.matrix", format=fmt, **args) for fmt in WRITERS}
     data["filters"] = {**{k: request.args.get(k, "") for k in ("chapter", "theme", "body", "instrument")},
-                       "level": level, "era": era}
+                       "level": level, "era": era, "direct": filters.direct}
     return page("matrix.html", data, levels=LEVELS, eras=ERAS, chapters=CHAPTERS,
                 names={kind: concept_list("", (kind,))["results"] for kind in ("theme", "instrument", "body")})
 
@@ -213,6 +222,13 @@ def targets_page() -> Response:
                                    "tasks": [{**task, "href": local_href(task["id"])} for task in target["tasks"]]}
                                   for target in shared["results"]]}
     return page("targets.html", data)
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon, so that no page's first request is a 404."""
+    return send_from_directory(current_app.static_folder or "", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=7 * 24 * 3600)
 
 
 @blueprint.get("/concepts")
@@ -235,7 +251,11 @@ def resource_page(iri: URIRef, as_json: bool, graph: Graph | None = None) -> Res
     kind = kind_of(graph, iri)
     if kind in MEASURE_FILTERS:
         data["measures"] = _href("pages.measures_page", **{kind: str(iri)})
-    return json_response(data) if as_json else page("resource.html", data, kind_names=KIND_NAMES, as_json=False)
+    template = "resource.html"
+    if kind == "body":  # a body in plain language, the raw RDF one click away
+        data.update(profile=profile(graph, iri), names=state().resolver.names(iri) if graph is state().graph else [])
+        template = "body.html"
+    return json_response(data) if as_json else page(template, data, kind_names=KIND_NAMES, as_json=False)
 
 
 def source_page(title: str, text: str) -> Response:

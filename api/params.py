@@ -9,14 +9,17 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
+from urllib.parse import urlencode
 
 from flask import current_app, request
 from rdflib import URIRef
 
+from qhfin.bodies import status
 from qhfin.matrix import ERAS, LEVELS, Filters
 from qhfin.measures import ROLE_NAME, Query
-from qhfin.resolve import NotFound
+from qhfin.resolve import Ambiguous, NotFound, Suggestion, label
 
+from .details import local_href
 from .errors import ApiError
 
 T = TypeVar("T")
@@ -45,13 +48,39 @@ def memo(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def suggestion(item: Suggestion) -> dict:
+    """A concept offered instead of a name: label, kind and a link to its measures (on the API or the pages, as
+    asked), and the name that brought it up."""
+    base = "/api/measures" if request.path.startswith("/api/") else "/measures"
+    return {"label": item.label, "label_en": item.label_en, "kind": item.kind, "kind_zh": KIND_ZH[item.kind],
+            "id": str(item.iri), "link": f"{base}?{urlencode({item.kind: str(item.iri)})}", "href": local_href(str(item.iri)),
+            "matched": item.matched}
+
+
 def resolve(kind: str, name: str) -> URIRef:
-    """The IRI a name means (label, alias, notation or IRI); 404 in both languages when it means nothing."""
+    """The IRI a name means (any of its names, its notation or IRI). A name that means nothing: 404 with the closest
+    names of every kind; a name several concepts share equally: 300 with the candidates."""
     try:
         return state().resolver.resolve(kind, name.strip())
+    except Ambiguous as exc:
+        candidates = [suggestion(c) for c in exc.candidates]
+        raise ApiError(300, f"“{name}”可指多个{KIND_ZH[kind]}，请选择", f"“{name}” may mean several: please choose",
+                       "ambiguous-name", f"{kind}={name}", {"candidates": candidates, "suggestions": candidates}) from exc
     except NotFound as exc:
         raise ApiError(404, f"未找到名为“{name}”的{KIND_ZH[kind]}", f"no {kind} is named “{name}”", "unknown-name",
-                       f"{kind}={name}") from exc
+                       f"{kind}={name}", {"suggestions": [suggestion(s) for s in exc.suggestions]}) from exc
+
+
+def resolution(kind: str, name: str) -> dict:
+    """How a name was understood: the concept, by which kind of name, and for a body what it is now."""
+    found = state().resolver.lookup(kind, name.strip())
+    graph = state().graph
+    answer = {"name": name, "id": str(found.iri), "label": label(graph, found.iri), "label_en": label(graph, found.iri, "en"),
+              "matched": found.matched, "name_kind": found.name_kind, "name_kind_zh": found.name_kind_zh,
+              "name_kind_en": found.name_kind_en}
+    if kind == "body":
+        answer.update(status(graph, found.iri))
+    return answer
 
 
 def _chapter() -> str | None:
@@ -74,7 +103,20 @@ def measures_query() -> Query:
     if role and not values["body"]:
         raise ApiError(400, "按角色筛选须同时指定单位（body）", "role filters need a body", "role-without-body", "body=…&role=…")
     q = request.args.get("q", "").strip() or None
-    return Query(**values, q=q, role=role, chapter=_chapter())
+    return Query(**values, q=q, role=role, chapter=_chapter(), direct=direct_only())
+
+
+def direct_only() -> bool:
+    """``direct=true``: a body's own tasks (and those it succeeded), not those addressed to its groups."""
+    value = request.args.get("direct", "").strip().lower()
+    if value not in ("", "true", "false", "1", "0"):
+        raise ApiError(400, "direct 须为 true 或 false", "direct must be true or false", "bad-direct", "direct=true|false")
+    return value in ("true", "1")
+
+
+def resolved(kinds: tuple[str, ...] = MEASURE_FILTERS) -> dict:
+    """The names of this request's filters as understood (called after they resolved)."""
+    return {kind: resolution(kind, name) for kind in kinds if (name := request.args.get(kind, "").strip())}
 
 
 def matrix_arguments() -> tuple[Filters, str, str]:
@@ -89,4 +131,4 @@ def matrix_arguments() -> tuple[Filters, str, str]:
         raise ApiError(400, f"level 须为 {'/'.join(LEVELS)}", f"level must be one of {', '.join(LEVELS)}", "bad-level")
     if era not in ERAS:
         raise ApiError(400, f"era 须为 {'/'.join(ERAS)}", f"era must be one of {', '.join(ERAS)}", "bad-era")
-    return Filters(chapter=_chapter(), **names), level, era
+    return Filters(chapter=_chapter(), **names, direct=direct_only()), level, era

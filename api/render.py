@@ -62,7 +62,7 @@ def page(template: str, data: dict, as_json: bool | None = None, **context: obje
 
 def error_page(exc: ApiError) -> Response:
     """An error raised by a page: the one JSON shape for programs, a page in the same words for people."""
-    body = error_body(exc.status, exc.zh, exc.en, exc.code, exc.detail)
+    body = error_body(exc.status, exc.zh, exc.en, exc.code, exc.detail, exc.extra)
     accept = request.accept_mimetypes
     for_people = request.args.get("format") != "json" and (not accept.provided or accept.best_match(PAGE_TYPES) == "text/html")
     if not for_people:

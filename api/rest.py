@@ -16,6 +16,7 @@ from qhfin.matrix import Filters
 from qhfin.matrix import matrix as build_matrix
 from qhfin.measures import Query
 from qhfin.measures import measures as find_measures
+from qhfin.measures_table import to_measures_csv, to_measures_xlsx
 from qhfin.resolve import KINDS, label
 from qhfin.targets import targets as all_targets
 from qhfin.writers import MEDIA_TYPES, WRITERS
@@ -24,17 +25,38 @@ from .details import kind_of, local_href, task_detail
 from .errors import ApiError
 from .limits import listed
 from .openapi import document
-from .params import matrix_arguments, measures_query, memo, resolve, state
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, resolve, resolved, state
 from .render import json_response
 
 blueprint = Blueprint("rest", __name__, url_prefix="/api")
 CONCEPT_KINDS = ("theme", "instrument", "group", "body", "target")
 
 
+MEASURE_FORMATS = ("json", "csv", "xlsx")
+
+
 @blueprint.get("/measures")
 def measures() -> Response:
-    """Measures (sentence-level tasks) matching every filter, each with why it matched."""
-    return json_response(measures_of(measures_query()))
+    """Measures (sentence-level tasks) matching every filter, each with why it matched; how each name was
+    understood; ``format=csv|xlsx`` for Excel, in the columns the measures page shows."""
+    fmt = request.args.get("format", "json")
+    if fmt not in MEASURE_FORMATS:
+        raise ApiError(400, f"不支持的格式“{fmt}”", f"unsupported format “{fmt}”", "bad-format",
+                       "format=" + "|".join(MEASURE_FORMATS))
+    answer = {**measures_of(measures_query()), "resolved": resolved()}
+    return json_response(answer) if fmt == "json" else measures_download(answer, fmt)
+
+
+def measures_download(answer: dict, fmt: str) -> Response:
+    """The measures as a csv or xlsx attachment named after its filters (措施-省信保集团.xlsx)."""
+    filters = "，".join(f"{k}={v}" for k in (*MEASURE_FILTERS, "q", "role", "chapter", "direct")
+                       if (v := request.args.get(k, "").strip()))
+    data = to_measures_csv(answer) if fmt == "csv" else to_measures_xlsx(answer, filters)
+    response = Response(data, content_type=MEDIA_TYPES[fmt])
+    parts = ["措施"] + [v["label"] for v in answer["resolved"].values()] + ([answer["query"]["q"]] if answer["query"].get("q") else [])
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", "-".join(parts))[:120] + f".{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="qhfin-measures.{fmt}"; filename*=UTF-8\'\'{quote(name)}'
+    return response
 
 
 @blueprint.get("/targets")
@@ -93,6 +115,7 @@ def concept_list(q: str, kinds: tuple[str, ...]) -> dict:
         results.append({
             "id": str(iri), "kind": kind, "label": label(graph, iri), "label_en": label(graph, iri, "en"),
             "alt_labels": sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
+            "names": state().resolver.names(iri),
             "href": local_href(str(iri)),
             "measures": f"/api/measures?{kind}={quote(str(iri), safe='')}",
         })

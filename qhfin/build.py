@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
-from . import annotate
+from . import annotate, names
 from .annotate import Link, TaskText, Vocabulary
 from .config import Config
 from .document import TaskRecord, structure_graph, task_graph, tasks, unit_iri
@@ -295,6 +295,7 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
     plan += structure_graph(plan_unit, source)
     plan += task_graph(records)
     _copy_hand(ds, inputs)
+    plan += names.traditional_forms(inputs.hand)  # look-up only: the matching above never reads them
     _dataset_description(ds, config)
 
     texts = {r.iri: _task_text(source, r.span, _units_of(r), r.iri) for r in records}

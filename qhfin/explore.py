@@ -23,6 +23,7 @@ from rdflib.namespace import SKOS
 from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
 from .namespaces import QHFIN
 from .resolve import NotFound, Resolver, normalise_name
+from .text import quoted
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
     import networkx as nx
@@ -93,8 +94,8 @@ class Explorer:
         """How an explanation names a node: 任务4-2-3-1-2“加强政府性融资担保体系建设”, 单位“省农担公司”."""
         data = self.net.nodes[node]
         if data["kind"] in ("task", "paragraph"):
-            return f"{KIND_ZH[data['kind']]}{data['notation']}“{data['label']}”"
-        return f"{KIND_ZH[data['kind']]}“{data['label']}”"
+            return f"{KIND_ZH[data['kind']]}{data['notation']}{quoted(data['label'])}"
+        return f"{KIND_ZH[data['kind']]}{quoted(data['label'])}"
 
     def tasks(self, leaf: bool = False) -> list[str]:
         """Tasks in plan order; with ``leaf``, a sentence split into clauses is represented by its clauses."""
@@ -193,12 +194,12 @@ def _sentence(ex: Explorer, pred: str, role: str | None, s: str, o: str) -> tupl
 def _basis(data: dict) -> tuple[str, str]:
     basis, evidence = data["basis"], data["evidence"]
     if basis == "stated":
-        return f"（原文明述：“{evidence}”）", f" (stated in the text: “{evidence}”)"
+        return f"（原文明述：{quoted(evidence)}）", f" (stated in the text: {quoted(evidence)})"
     if basis == "rule":
-        return (f"（规则{data['rule']}推导，依据原文“{evidence}”）" if evidence else f"（规则{data['rule']}推导）",
-                f" (derived by rule {data['rule']}" + (f" from “{evidence}”)" if evidence else ")"))
+        return (f"（规则{data['rule']}推导，依据原文{quoted(evidence)}）" if evidence else f"（规则{data['rule']}推导）",
+                f" (derived by rule {data['rule']}" + (f" from {quoted(evidence)})" if evidence else ")"))
     if basis == "curated":
-        why = data.get("note") or (f"原文“{evidence}”" if evidence else "")
+        why = data.get("note") or (f"原文{quoted(evidence)}" if evidence else "")
         return f"（人工审定：{why}）" if why else "（人工审定）", " (curated)"
     if data["predicate"] == "broader":
         return "（词表中的上下位关系）", " (the vocabulary's hierarchy)"
@@ -209,7 +210,8 @@ def _basis(data: dict) -> tuple[str, str]:
 
 def walk(ex: Explorer, start: str, direction: str, depth: int | None = None) -> dict[str, tuple[int, str | None, Edge | None]]:
     """Breadth-first along the influence: node → (distance, parent, edge). Among equally short ways in, the one
-    whose link is best founded (stated before curated before rule) explains the node."""
+    whose link is best founded (stated before curated before rule) explains the node. A member reaches its group
+    but not the group's group, as the measures and the matrix count membership (``qhfin.bodies``)."""
     adjacency = ex.down if direction == "downstream" else ex.up
     reached: dict[str, tuple[int, str | None, Edge | None]] = {start: (0, None, None)}
     frontier, distance = [start], 0
@@ -217,9 +219,10 @@ def walk(ex: Explorer, start: str, direction: str, depth: int | None = None) -> 
         distance += 1
         best: dict[str, tuple[tuple, str, Edge]] = {}
         for node in frontier:
+            came_by_group = reached[node][2] is not None and ex.net.edges[reached[node][2]]["predicate"] == "broader"
             for nxt, edge in adjacency.get(node, ()):
-                if nxt in reached:
-                    continue
+                if nxt in reached or (came_by_group and ex.net.edges[edge]["predicate"] == "broader"):
+                    continue  # one step through a group, never a climb: 省农担公司 → 省级担保公司, not on to 地方金融组织
                 rank = ex.edge_rank(edge)
                 if nxt not in best or rank < best[nxt][0]:
                     best[nxt] = (rank, node, edge)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from .bodies import Concern, concerns, how_text
 from .namespaces import ELI, ORG, QHFIN
 from .resolve import Resolver, label
 
@@ -34,6 +35,8 @@ COLUMNS = [  # (key, zh, en)
     ("lead_basis", "牵头依据", "Basis of the lead"),
 ]
 
+CONCERNS_COLUMN = ("concerns", "与所选单位的关系", "How it concerns the body asked for")  # with a body filter only
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -41,6 +44,7 @@ class Filters:
     theme: str | None = None
     body: str | None = None
     instrument: str | None = None
+    direct: bool = False  # with body: leave out the tasks addressed to the groups it belongs to
 
 
 class MatrixError(ValueError):
@@ -134,23 +138,29 @@ def _matches(graph: Graph, task: URIRef, prop: URIRef, iri: URIRef) -> bool:
     return (task, prop, iri) in graph or (parent is not None and (parent, prop, iri) in graph and prop != QHFIN.responsibleBody)
 
 
-def _selected(graph: Graph, task: URIRef, filters: Filters, resolver: Resolver) -> bool:
+def _selected(graph: Graph, task: URIRef, filters: Filters, resolver: Resolver) -> Concern | bool:
+    """False, or True — or, with a body filter, how the task concerns the body (itself, succeeded, via a group)."""
     if filters.chapter:
         wanted = filters.chapter.split("-")
         have = _notation(graph, task).split(".")[0].split("-")
         if have[: len(wanted)] != wanted:
             return False
     for kind, value, prop in (("theme", filters.theme, QHFIN.supportsTheme),
-                              ("instrument", filters.instrument, QHFIN.usesInstrument),
-                              ("body", filters.body, QHFIN.responsibleBody)):
-        if value:
-            try:
-                iri = resolver.resolve(kind, value)
-            except LookupError as exc:
-                raise MatrixError(str(exc)) from exc
-            if not _matches(graph, task, prop, iri):
-                return False
+                              ("instrument", filters.instrument, QHFIN.usesInstrument)):
+        if value and not _matches(graph, task, prop, _resolve(resolver, kind, value)):
+            return False
+    if filters.body:
+        body = _resolve(resolver, "body", filters.body)
+        return next((c for c in concerns(graph, body, filters.direct) if (task, QHFIN.responsibleBody, c.iri) in graph),
+                    False)
     return True
+
+
+def _resolve(resolver: Resolver, kind: str, value: str) -> URIRef:
+    try:
+        return resolver.resolve(kind, value)
+    except LookupError as exc:
+        raise MatrixError(str(exc)) from exc
 
 
 def _names(graph: Graph, items: list[tuple[URIRef, URIRef]], era: str) -> list[str]:
@@ -206,7 +216,14 @@ def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era:
     if era not in ERAS:
         raise MatrixError(f"era 须为 {'/'.join(ERAS)} / era must be one of {', '.join(ERAS)}")
     resolver = Resolver(graph)
-    rows = [row(graph, t, era) for t in leaf_tasks(graph) if _selected(graph, t, filters, resolver)]
+    rows, vias = [], []
+    for task in leaf_tasks(graph):
+        if concern := _selected(graph, task, filters, resolver):
+            r = row(graph, task, era)
+            if isinstance(concern, Concern):
+                r["concerns"] = how_text(graph, concern)[0] or "本单位"
+            (vias if isinstance(concern, Concern) and concern.how == "via" else rows).append(r)
+    rows += vias  # a body's own tasks (and those it succeeded) first, then its groups'
     if level == "paragraph":
         rows = _by_paragraph(rows)
     for i, r in enumerate(rows, start=1):
@@ -218,8 +235,9 @@ def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era:
             for body in r[key]:
                 bodies.setdefault(body, _body_name(graph, URIRef(body), era))
                 cells.append({"task": r["id"], "body": body, "role": role})
+    columns = COLUMNS + ([CONCERNS_COLUMN] if filters.body else [])
     return {
-        "columns": [{"key": k, "zh": zh, "en": en} for k, zh, en in COLUMNS],
+        "columns": [{"key": k, "zh": zh, "en": en} for k, zh, en in columns],
         "rows": rows,
         "tasks": tasks,
         "bodies": [{"id": b, "label": name} for b, name in sorted(bodies.items(), key=lambda x: x[1])],

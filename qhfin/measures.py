@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from .bodies import Concern, concerns, how_text
 from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
 from .resolve import Resolver, label
+from .text import quoted, words
 
 BASIS_NAME = {QHFIN.Stated: "stated", QHFIN.RuleDerived: "rule", QHFIN.Curated: "curated"}
 ROLE_NAME = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.Addressee: "addressee",
@@ -32,6 +34,7 @@ class Query:
     q: str | None = None
     role: str | None = None  # with body: only this role
     chapter: str | None = None
+    direct: bool = False  # with body: leave out the tasks addressed to the groups it belongs to
 
 
 def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
@@ -77,16 +80,16 @@ def _kind(graph: Graph, iri: URIRef) -> str:
 def _explain(reason: dict, obj_label: str) -> tuple[str, str]:
     ev = reason.get("evidence") or ""
     if reason["basis"] == "stated":
-        return f"原文写明“{ev}”", f"stated in the text: “{ev}”"
+        return f"原文写明{quoted(ev)}", f"stated in the text: {quoted(ev)}"
     if reason["basis"] == "curated":
         return "人工审定", "curated"
     if "via" in reason:
         via = reason["via"]["label"]
         kind_zh = {"instrument": "政策工具", "group": "服务对象", "theme": "下位概念"}.get(reason["via"]["kind"], "概念")
-        return (f"经由{kind_zh}“{via}”（原文“{ev}”）推导为“{obj_label}”",
-                f"via the {reason['via']['kind']} “{via}” (text: “{ev}”), derived as “{obj_label}”")
+        return (f"经由{kind_zh}{quoted(via)}（原文{quoted(ev)}）推导为{quoted(obj_label)}",
+                f"via the {reason['via']['kind']} {quoted(via)} (text: {quoted(ev)}), derived as {quoted(obj_label)}")
     rule = reason.get("rule", {})
-    trigger_zh, trigger_en = (f"（依据：“{ev}”）", f" (trigger: “{ev}”)") if ev else ("", "")
+    trigger_zh, trigger_en = (f"（依据：{quoted(ev)}）", f" (trigger: {quoted(ev)})") if ev else ("", "")
     return (f"依规则{rule.get('notation', '')}“{rule.get('label', '')}”推导{trigger_zh}",
             f"derived by rule {rule.get('notation', '')}{trigger_en}")
 
@@ -132,7 +135,8 @@ class QueryError(ValueError):
 
 
 def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> dict:
-    """Sentence-level tasks matching every given filter, in plan order, each with why it matched."""
+    """Sentence-level tasks matching every given filter, in plan order, each with why it matched. A body answers
+    for the bodies it succeeded and, one step, for its groups (marked, and ranked after its own tasks)."""
     resolver = resolver or Resolver(graph)
     wanted: list[tuple[str, URIRef, URIRef]] = []
     for name, prop in FILTERS:
@@ -142,36 +146,89 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
                 wanted.append((name, prop, resolver.resolve(name, value)))
             except LookupError as exc:
                 raise QueryError(str(exc)) from exc
+    text = _TextQuery(graph, query.q) if query.q else None
     results = []
     for task in sentence_tasks(graph):  # a measure is a sentence; its clauses are shown on its page
         if query.chapter and not str(graph.value(task, SKOS.notation)).startswith(query.chapter.rstrip("-") + "-"):
             continue
-        reasons = []
-        ok = True
+        reasons, match = [], None
         for name, prop, iri in wanted:
-            if (task, prop, iri) not in graph:
-                ok = False
+            found, concern = _reasons(graph, task, name, prop, iri, query)
+            if not found:
                 break
-            found = why(graph, task, prop, iri)
-            if name == "body" and query.role:
-                found = [r for r in found if r.get("role") == query.role]
-                if not found:
-                    ok = False
-                    break
-            reasons += [{"filter": name, "concept": str(iri), **r} for r in found]
-        if not ok:
-            continue
-        if query.q and not _text_match(graph, task, query.q):
-            continue
-        if query.q:
-            reasons.append({"filter": "q", "basis": "text", "evidence": query.q,
-                            "zh": f"原文或标签含“{query.q}”", "en": f"text or label contains “{query.q}”"})
-        results.append({**summary(graph, task), "why": reasons})
-    return {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "results": results}
+            reasons += found
+            match = concern if name == "body" else match
+        else:
+            if text is not None:
+                hit = text.reason(task)
+                if hit is None:
+                    continue
+                reasons.append(hit)
+            result = {**summary(graph, task), "why": reasons}
+            if match is not None:
+                zh, en = how_text(graph, match)
+                result["match"] = {"how": match.how, "body": {"id": str(match.iri), "label": label(graph, match.iri),
+                                                              "label_en": label(graph, match.iri, "en")},
+                                   "certain": match.certain, "zh": zh, "en": en}
+            results.append(result)
+    results.sort(key=lambda r: (r.get("match", {}).get("how") == "via", -_words_found(r)))
+    answer = {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "results": results}
+    if text is not None:
+        answer["words"] = list(text.words)
+    return answer
 
 
-def _text_match(graph: Graph, task: URIRef, text: str) -> bool:
-    needle = text.strip().lower()
+def _reasons(graph: Graph, task: URIRef, name: str, prop: URIRef, iri: URIRef, query: Query) -> tuple[list[dict], Concern | None]:
+    """Why the task matches one filter; for a body, through the first of its concerns that the task names."""
+    for concern in concerns(graph, iri, query.direct) if name == "body" else [Concern(iri, "direct")]:
+        if (task, prop, concern.iri) not in graph:
+            continue
+        found = why(graph, task, prop, concern.iri)
+        if name == "body" and query.role:
+            found = [r for r in found if r.get("role") == query.role]
+        if not found:
+            continue
+        zh, en = how_text(graph, concern)
+        marked = []
+        for r in found:
+            r = {"filter": name, "concept": str(iri), **r}
+            if zh:
+                r.update(how=concern.how, through=str(concern.iri), zh=f"{zh}：{r['zh']}", en=f"{en}: {r['en']}")
+            marked.append(r)
+        return marked, concern
+    return [], None
+
+
+def _words_found(result: dict) -> int:
+    return max((len(r.get("words", ())) for r in result["why"] if r["filter"] == "q"), default=0)
+
+
+class _TextQuery:
+    """Free text: the sentences that contain it; if none does, those that contain its words (jieba segmentation,
+    so 生态保护 looks for 生态 and 保护, not for 生 and 态), most words first."""
+
+    def __init__(self, graph: Graph, text: str) -> None:
+        self.graph, self.text = graph, text.strip()
+        self.exact = any(_haystack(graph, t, self.text.lower()) for t in sentence_tasks(graph))
+        self.words = () if self.exact else tuple(w for w in words(self.text) if len(w) > 1)
+
+    def reason(self, task: URIRef) -> dict | None:
+        if self.exact:
+            if not _haystack(self.graph, task, self.text.lower()):
+                return None
+            return {"filter": "q", "basis": "text", "evidence": self.text,
+                    "zh": f"原文或标签含“{self.text}”", "en": f"text or label contains “{self.text}”"}
+        found = [w for w in self.words if _haystack(self.graph, task, w)]
+        if not found:
+            return None
+        quoted = "”“".join(found)
+        return {"filter": "q", "basis": "text", "evidence": " ".join(found), "words": found,
+                "zh": f"原文或标签含词语“{quoted}”（{len(found)}/{len(self.words)}）",
+                "en": f"text or label contains the words “{quoted}” ({len(found)} of {len(self.words)})"}
+
+
+def _haystack(graph: Graph, task: URIRef, needle: str) -> bool:
+    """Whether the task's text or labels contain the (lower-case) needle."""
     haystacks = [str(graph.value(task, QHFIN.sourceText))] + [str(x) for x in graph.objects(task, SKOS.prefLabel)]
     haystacks += [str(x) for x in graph.objects(task, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))]
     return any(needle in h.lower() for h in haystacks)

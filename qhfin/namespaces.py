@@ -88,6 +88,7 @@ class QHFIN(DefinedNamespace):
     Unit: URIRef
     ValueQualifier: URIRef
     ValueQualifierScheme: URIRef
+    alsoStyled: URIRef
     asPrinted: URIRef
     assignsBody: URIRef
     baseline: URIRef
@@ -97,6 +98,7 @@ class QHFIN(DefinedNamespace):
     body: URIRef
     bodyKind: URIRef
     certainty: URIRef
+    colloquialName: URIRef
     concerns: URIRef
     contributesTo: URIRef
     curatedLink: URIRef
@@ -108,9 +110,11 @@ class QHFIN(DefinedNamespace):
     dependsOn: URIRef
     derivedFrom: URIRef
     endOffset: URIRef
+    englishVariant: URIRef
     evidence: URIRef
     evidenceOffset: URIRef
     findingKind: URIRef
+    formerName: URIRef
     heading: URIRef
     howlettType: URIRef
     impliesTarget: URIRef
@@ -139,6 +143,7 @@ class QHFIN(DefinedNamespace):
     role: URIRef
     rule: URIRef
     servesTheme: URIRef
+    shortName: URIRef
     sourceText: URIRef
     startOffset: URIRef
     subTaskOf: URIRef
@@ -147,6 +152,7 @@ class QHFIN(DefinedNamespace):
     targetValue: URIRef
     targetYear: URIRef
     targetsGroup: URIRef
+    traditionalForm: URIRef
     unit: URIRef
     usesInstrument: URIRef
     value: URIRef

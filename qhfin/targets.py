@@ -49,7 +49,7 @@ def target_record(graph: Graph, target: URIRef, order: dict[URIRef, int] | None 
     growth = required_growth(base["value"] if base else None, base["year"] if base else None, value, year)
     if unit is not None and str(unit).endswith("/percent"):
         growth = None  # a share does not compound
-    notes = [str(n) for n in graph.objects(target, QHFIN.baselineNote)]
+    notes = sorted(graph.objects(target, QHFIN.baselineNote), key=lambda n: (getattr(n, "language", "") != "zh", str(n)))
     if order is None:
         order = plan_order(graph)
     tasks = sorted((t for t in set(graph.subjects(QHFIN.contributesTo, target)) if t in order), key=order.__getitem__)
@@ -65,11 +65,37 @@ def target_record(graph: Graph, target: URIRef, order: dict[URIRef, int] | None 
         "as_printed": str(graph.value(target, QHFIN.asPrinted) or ""),
         "text": str(graph.value(target, QHFIN.sourceText) or ""),
         "baseline": base,
-        "baseline_note": notes,
+        "baseline_note": [str(n) for n in notes if getattr(n, "language", None) != "en"],  # Chinese first
+        "baseline_note_en": [str(n) for n in notes if getattr(n, "language", None) == "en"],
+        "series": series(graph, target, unit),
+        "path": growth_path(base["value"] if base else None, base["year"] if base else None, value, year, growth),
         "required_annual_growth_percent": growth,
         "tasks": [{"id": str(t), "label": label(graph, t)} for t in tasks],
         "comment": [str(c) for c in graph.objects(target, RDFS.comment)],
     }
+
+
+def series(graph: Graph, target: URIRef, unit: object) -> list[dict]:
+    """Chapter 1's yearly figures (2015–2020) of the target's indicator, in the target's unit, for the chart."""
+    indicator = graph.value(target, QHFIN.indicator)
+    found = {}
+    for obs in graph.subjects(QHFIN.indicator, indicator) if indicator is not None else ():
+        year, value = str(graph.value(obs, QHFIN.refPeriod) or ""), _number(graph.value(obs, QHFIN.value))
+        if year.isdigit() and value is not None and graph.value(obs, QHFIN.unit) == unit and obs != target:
+            found[int(year)] = {"year": int(year), "value": value, "as_printed": str(graph.value(obs, QHFIN.asPrinted) or "")}
+    return [found[y] for y in sorted(found)]
+
+
+def growth_path(baseline: float | None, base_year: int | None, target: float | None, year: int | None,
+                growth: float | None) -> list[dict]:
+    """The yearly values the target implies from the baseline: compound at the required growth, or a straight line
+    for a share (which does not compound)."""
+    if None in (baseline, base_year, target, year) or year <= base_year:
+        return []
+    steps = year - base_year
+    if growth is not None:
+        return [{"year": base_year + i, "value": round(baseline * (1 + growth / 100) ** i, 4)} for i in range(steps + 1)]
+    return [{"year": base_year + i, "value": round(baseline + (target - baseline) * i / steps, 4)} for i in range(steps + 1)]
 
 
 def plan_order(graph: Graph) -> dict[URIRef, int]:

@@ -234,8 +234,18 @@ def test_q1_what_the_guarantee_company_reaches(real):
     assert first["distance"] == 1 and (first["path"][0]["basis"], first["path"][0]["evidence"]) == ("stated", "省农担公司")
     assert found["target/financing-guarantee-outstanding-2025"]["distance"] == 2
     assert [s["to"] for s in found["target/financing-guarantee-outstanding-2025"]["path"]][0] == ID + "task/4-2-3-1-2"
-    assert found["task/5-4-4-1-1"]["distance"] == 3  # 坚守准公共定位，稳步提高担保放大倍数: addressed to 政府性融资担保机构
-    assert [s["predicate"] for s in found["task/5-4-4-1-1"]["path"]] == ["broader", "broader", "responsibleBody"]
+    assert found["task/5-4-4-1-1"]["distance"] == 2  # 坚守准公共定位，稳步提高担保放大倍数: addressed to 政府性融资担保机构
+    assert [s["predicate"] for s in found["task/5-4-4-1-1"]["path"]] == ["broader", "responsibleBody"]  # one group step
+
+
+def test_issue_13_an_impact_chain_goes_one_step_through_a_group(real):
+    """Issue 13: the chain used to climb 省农担公司 → 省级担保公司 → 政府性融资担保机构 → 融资担保公司 → 地方金融组织 and
+    end up claiming the insurance-depth target; a member now reaches its groups, never their groups."""
+    r = impact(real, "省农担公司")
+    assert all([s["predicate"] for s in a["path"]].count("broader") <= 1 for a in r["affected"])
+    bodies = {a["label"] for a in r["affected"] if a["type"] == "body"}
+    assert {"省级担保公司", "政府性融资担保机构"} <= bodies and not {"融资担保公司", "地方金融组织"} & bodies
+    assert not any("保险深度" in a["label"] for a in r["affected"])
 
 
 def test_q2_what_the_insurance_depth_target_relies_on(real):

@@ -41,7 +41,12 @@
       "font-weight": "bold", "min-zoomed-font-size": 0, "z-index": 20, "width": 44, "height": 44 } },
     { selector: "edge.affected", style: { "opacity": 1, "width": 2.5, "line-color": "#e15759", "curve-style": "bezier",
       "target-arrow-shape": "triangle", "target-arrow-color": "#e15759", "z-index": 10 } },
-    { selector: ".outside", style: { "display": "none" } }
+    { selector: ".outside", style: { "display": "none" } },
+    { selector: ".ov-hidden", style: { "display": "none" } },
+    { selector: "node.ov", style: { "label": en ? "data(label_en)" : "data(label)", "font-size": 14, "min-zoomed-font-size": 0,
+      "text-max-width": 220, "text-halign": "right", "text-valign": "center", "text-margin-x": 8, "width": "data(ovSize)",
+      "height": "data(ovSize)" } },
+    { selector: "edge.ov-link", style: { "width": "data(weight)", "line-color": "#8a94a6", "opacity": 0.55, "curve-style": "bezier" } }
   ];
   Object.keys(COLOUR).forEach(function (kind) {
     style.push({ selector: "node." + kind, style: { "background-color": COLOUR[kind] } });
@@ -63,11 +68,68 @@
     cy.on("tap", "node", function (evt) { select(evt.target.id()); });
     cy.on("dbltap", "node.task", function (evt) { window.location.href = href(evt.target.id()); });
     cy.on("tap", function (evt) { if (evt.target === cy) { clear(); } });
-    cy.fit(cy.nodes(":visible"), 20);
     status.textContent = t("共 " + cy.nodes().length + " 个节点、" + cy.edges().length + " 条关联。点击节点查看其影响。",
                            cy.nodes().length + " nodes, " + cy.edges().length + " links. Click a node to see its impact.");
+    overview();
+    document.getElementById("explorer-all").addEventListener("click", function () { leaveOverview(); cy.fit(cy.nodes(":visible"), 20); });
+    document.getElementById("explorer-overview").addEventListener("click", function () { clear(); overview(); });
     root.dataset.ready = "true";
-    window.qhfinExplorer = { cy: cy, select: select };
+    window.qhfinExplorer = { cy: cy, select: select, overview: overview };
+  }
+
+  // The first view: who carries the plan → what it serves → which 2025 targets, not a thousand dots. The bodies and
+  // themes with the most tasks and every target with a task, in three labelled columns; a link's width is the number
+  // of tasks joining the two. Clicking one lights up its impact in the whole graph, as before.
+  var OV = { body: 12, theme: 10 };
+  function overview() {
+    leaveOverview();
+    var tasksOf = function (n) { return n.neighborhood("node.task"); };
+    var pick = function (kind, count) {
+      return cy.nodes("." + kind).filter(function (n) { return tasksOf(n).length > 0; })
+        .sort(function (a, b) { return tasksOf(b).length - tasksOf(a).length; }).slice(0, count || 1000);
+    };
+    var columns = [pick("body", OV.body), pick("theme", OV.theme), pick("target")];
+    var chosen = cy.collection(), added = [], weights = {};
+    columns.forEach(function (nodes) { chosen = chosen.union(nodes); });
+    cy.nodes(".task").forEach(function (task) {
+      var near = task.neighborhood("node").intersection(chosen);
+      var b = near.filter(".body"), th = near.filter(".theme"), tg = near.filter(".target");
+      [[b, th], [th, tg]].forEach(function (pair) {
+        pair[0].forEach(function (x) { pair[1].forEach(function (y) {
+          var key = x.id() + "\u0001" + y.id(); weights[key] = (weights[key] || 0) + 1;
+        }); });
+      });
+    });
+    cy.batch(function () {
+      cy.elements().addClass("ov-hidden");
+      columns.forEach(function (nodes, c) {
+        nodes.forEach(function (n, i) {
+          n.removeClass("ov-hidden").addClass("ov");
+          n.data("ovSize", 14 + Math.min(30, tasksOf(n).length / 2));
+          n.position({ x: c * 420, y: (i - (nodes.length - 1) / 2) * 46 });
+        });
+      });
+      Object.keys(weights).forEach(function (key, i) {
+        var ends = key.split("\u0001");
+        added.push({ group: "edges", classes: "ov-link", data: { id: "ov-" + i, source: ends[0], target: ends[1],
+                                                                   weight: Math.min(8, 0.6 + weights[key] / 3) } });
+      });
+      cy.add(added);
+    });
+    cy.fit(cy.nodes(".ov"), 30);
+    root.dataset.overview = String(chosen.length);
+    status.textContent = t("概览：任务最多的 " + OV.body + " 个单位、" + OV.theme + " 个主题与全部目标；连线粗细为相连任务数。点击节点查看其影响，或“显示全图”。",
+                           "Overview: the " + OV.body + " bodies and " + OV.theme + " themes with the most tasks, and every target; a link's width is the number of tasks joining them. Click a node for its impact, or show the whole graph.");
+  }
+
+  function leaveOverview() {
+    if (!cy.nodes(".ov").length) { return; }
+    cy.batch(function () {
+      cy.edges(".ov-link").remove();
+      cy.elements().removeClass("ov ov-hidden");
+    });
+    restore();
+    root.dataset.overview = "0";
   }
 
   function showKind(kind, shown) {
@@ -87,6 +149,7 @@
   }
 
   function select(node) {
+    leaveOverview();
     var url = root.dataset.impact + "?node=" + encodeURIComponent(node) + "&direction=" + direction.value;
     status.textContent = t("查询中……", "Asking…");
     return fetch(url, { headers: { Accept: "application/json" } }).then(function (r) {
