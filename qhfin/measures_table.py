@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+from .cells import as_text
 from .writers import to_csv
 
 BASIS_ZH = {"stated": "原文", "rule": "规则", "curated": "审定", "text": "文字"}
@@ -61,11 +62,6 @@ def to_measures_csv(answer: dict) -> bytes:
     return to_csv(table(answer))
 
 
-def _safe(value: str) -> str:
-    """A cell Excel will not run as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def to_measures_xlsx(answer: dict, filters: str = "") -> bytes:
     """One sheet with a frozen header row and wrapped text, and a note on what the columns mean."""
     from openpyxl import Workbook
@@ -82,7 +78,8 @@ def to_measures_xlsx(answer: dict, filters: str = "") -> bytes:
         cell.fill = PatternFill("solid", fgColor="DDE5F0")
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in data["rows"]:
-        ws.append([int(row[c["key"]]) if c["key"] == "seq" else _safe(row[c["key"]]) for c in data["columns"]])
+        ws.append([int(row[c["key"]]) if c["key"] == "seq" else row[c["key"]] for c in data["columns"]])
+    as_text(ws)  # a cell beginning with = is stored as the text it is, never a formula (qhfin.cells)
     for i, c in enumerate(data["columns"], start=1):
         ws.column_dimensions[get_column_letter(i)].width = WIDTHS.get(c["key"], 16)
     for row in ws.iter_rows(min_row=2):

@@ -64,3 +64,19 @@ def test_sparql_csv_answers_a_value_over_128_kib(client):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert response.status_code == 200
     assert len(response.data) > 140_000 and response.data.startswith(b"v\r\n")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_measures_downloads_neutralise_formulas(graph, fmt):
+    """The measures list's own writers (issue 13's download) are covered as the matrix's are."""
+    from qhfin.measures import Query, measures
+    from qhfin.measures_table import to_measures_csv, to_measures_xlsx
+
+    answer = measures(graph, Query(theme="https://w3id.org/qhfin/id/theme/rural-revitalization"))
+    answer["results"] = [{**r, "label": text, "text": text} for r, text in zip(answer["results"], HOSTILE, strict=False)]
+    if fmt == "csv":
+        cells = [c for row in csv.reader(io.StringIO(to_measures_csv(answer).decode("utf-8-sig"))) for c in row]
+        assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t"))] and "'" + HOSTILE[0] in cells
+    else:
+        wb = load_workbook(io.BytesIO(to_measures_xlsx(answer)))
+        assert not [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
