@@ -7,7 +7,7 @@ CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
 CHARTJS := api/static/vendor/chartjs/chart.umd.min.js
 COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench scale soak yasgui cytoscape chartjs comunica
+.PHONY: run test test-slow build lint clean chromium serve bench scale soak hostile yasgui cytoscape chartjs comunica
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -98,6 +98,12 @@ scale: $(BIN)/qhfin build/qhfin.trig
 SOAK_MINUTES ?= 10
 soak: $(BIN)/qhfin build/qhfin.trig
 	$(BIN)/python bench/soak.py --minutes $(SOAK_MINUTES)
+
+# Hostile load (issue 16): 16 heavy unique-text queries + 16 renders, then 260 slow connections, against
+# `qhfin serve` on loopback; the light requests' medians, memory before/after; writes bench/hostile-<date>.md.
+HOSTILE_SECONDS ?= 20
+hostile: $(BIN)/qhfin build/qhfin.trig
+	$(BIN)/python bench/hostile.py --seconds $(HOSTILE_SECONDS)
 
 clean:
 	rm -rf build $(VENV) api/static/vendor

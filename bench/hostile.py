@@ -147,9 +147,9 @@ def slow_run(port: int, seconds: float, connections: int = 260) -> list[float]:
     return timings
 
 
-def settle_memory(pid: int) -> int:
+def settle_memory(pid: int, seconds: float) -> int:
     """The tree's memory once the run's work has ended (the drawing process ends after 5 idle seconds)."""
-    time.sleep(8)
+    time.sleep(seconds)
     return rss_tree(pid)
 
 
@@ -164,11 +164,11 @@ def run(seconds: float, qhfin: str = str(BIN / "qhfin")) -> dict:
         while get(port, LIGHT["/api/measures?theme=乡村振兴"])[0] != 200 and time.monotonic() < deadline:
             time.sleep(0.2)  # the pages' graph loads in the background
         idle = light_medians(port, min(seconds, 5))
-        memory = {"start": settle_memory(process.pid)}
+        memory = {"start": settle_memory(process.pid, 2)}
         heavy, statuses = heavy_run(port, seconds)
-        memory["after heavy"] = settle_memory(process.pid)
+        memory["after heavy"] = settle_memory(process.pid, 7)
         slow = slow_run(port, seconds)
-        memory["after slow"] = settle_memory(process.pid)
+        memory["after slow"] = settle_memory(process.pid, 2)
         return {"idle": idle, "heavy": heavy, "statuses": statuses, "slow": slow, "memory": memory,
                 "alive": process.poll() is None}
     finally:
