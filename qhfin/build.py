@@ -32,6 +32,7 @@ from .namespaces import (
     RULE,
 )
 from .source import Span, Unit, normalised_with_offsets, parse, read_source
+from .staff_graphs import STAFF_GRAPHS, add_staff_graphs
 
 BASIS_GRAPH = {QHFIN.Stated: GRAPH_STATED, QHFIN.RuleDerived: GRAPH_DERIVED, QHFIN.Curated: GRAPH_CURATED}
 DATA_DIRS = ("vocab", "rules", "data", "curated")
@@ -58,7 +59,8 @@ def read_inputs(config: Config, overrides: dict[Path, str] | None = None) -> Inp
     source = read_source(config.source_file)
     hand = Graph()
     files: dict[Path, Graph] = {}
-    for path in sorted({config.ontology_file, *data_files(config), *overrides}):
+    plan_overrides = (p for p in overrides if p.parent.name not in STAFF_GRAPHS)  # staff graphs: add_staff_graphs
+    for path in sorted({config.ontology_file, *data_files(config), *plan_overrides}):
         g = Graph()
         try:
             if path in overrides:
@@ -290,6 +292,7 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
     plan += task_graph(records)
     _copy_hand(ds, inputs)
     _dataset_description(ds, config)
+    add_staff_graphs(ds, config)  # actual figures and progress reports, each in its own named graph
 
     texts = {r.iri: _task_text(source, r.span, _units_of(r), r.iri) for r in records}
     subs = list(sub_tasks(inputs, texts))
