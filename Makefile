@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 YASGUI := api/static/vendor/yasgui/yasgui.min.js
 CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
+CHARTJS := api/static/vendor/chartjs/chart.umd.min.js
 COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench scale soak yasgui cytoscape comunica
+.PHONY: run test test-slow build lint clean chromium serve bench scale soak yasgui cytoscape chartjs comunica
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,7 @@ run: $(BIN)/qhfin
 build: $(BIN)/qhfin
 	$(BIN)/qhfin build
 
-test: chromium $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE) $(COMUNICA)
+test: chromium $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE) $(CHARTJS) $(COMUNICA)
 	$(BIN)/ruff check qhfin api tests
 	$(BIN)/pytest -q
 
@@ -42,7 +43,7 @@ GRAPH_INPUTS := $(shell find source ontology shapes graph -type f 2>/dev/null) $
 build/qhfin.trig: $(BIN)/qhfin $(GRAPH_INPUTS)
 	$(BIN)/qhfin build
 
-serve: $(BIN)/qhfin build/qhfin.trig $(YASGUI) $(CYTOSCAPE)
+serve: $(BIN)/qhfin build/qhfin.trig $(YASGUI) $(CYTOSCAPE) $(CHARTJS)
 	$(BIN)/qhfin serve
 
 # The SPARQL editor (YASGUI) from the npm registry, served by the app itself: nothing is fetched from a CDN at run time.
@@ -64,6 +65,16 @@ $(CYTOSCAPE):
 	mkdir -p $(dir $@)
 	cp build/npm/node_modules/cytoscape/dist/cytoscape.min.js build/npm/node_modules/cytoscape/package.json \
 		build/npm/node_modules/cytoscape/LICENSE $(dir $@)
+
+# The evaluation page's charts (Chart.js) from the npm registry, served by the app itself, like Cytoscape.
+CHARTJS_VERSION := 4.5.1
+chartjs: $(CHARTJS)
+$(CHARTJS):
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	npm install --silent --no-save --no-audit --no-fund --ignore-scripts --prefix build/npm chart.js@$(CHARTJS_VERSION)
+	mkdir -p $(dir $@)
+	cp build/npm/node_modules/chart.js/dist/chart.umd.min.js build/npm/node_modules/chart.js/package.json \
+		build/npm/node_modules/chart.js/LICENSE.md $(dir $@)
 
 # A standard client for the tests: the Comunica command line (npm @comunica/query-sparql 4.x; 5.x needs a newer Node).
 comunica: $(COMUNICA)

@@ -56,6 +56,11 @@ def _source(graph: Graph, node: URIRef) -> dict:
             "url": urls[0] if urls else None, "urls": urls}
 
 
+def unit_symbol(graph: Graph, unit: URIRef | None) -> str:
+    """亿元, %, 家: the unit as figures are written."""
+    return str(graph.value(unit, SKOS.notation) or label(graph, unit)) if unit is not None else ""
+
+
 def actual(graph: Graph, node: URIRef) -> dict:
     """One actual figure as plain data: value, period, kind, source, quote, and how it was named."""
     period = str(graph.value(node, QHFIN.refPeriod))
@@ -65,7 +70,7 @@ def actual(graph: Graph, node: URIRef) -> dict:
     return {"id": str(node), "indicator": str(graph.value(node, QHFIN.indicator)), "period": period,
             "period_label": zh, "period_label_en": en, "t": when(period),
             "value": float(Decimal(str(graph.value(node, QHFIN.value)))), "qualifier": SIGN.get(qualifier),
-            "unit": label(graph, graph.value(node, QHFIN.unit)), "kind": kind, "kind_label": KIND_NAMES[kind][0],
+            "unit": unit_symbol(graph, graph.value(node, QHFIN.unit)), "kind": kind, "kind_label": KIND_NAMES[kind][0],
             "kind_label_en": KIND_NAMES[kind][1], "decisive": kind == "published" and qualifier in (None, QHFIN.About),
             "source": _source(graph, node), "quote": str(graph.value(node, QHFIN.sourceText) or ""),
             "reported_as": str(graph.value(node, QHFIN.reportedAs) or ""),
@@ -98,8 +103,9 @@ def sums(graph: Graph, indicator: URIRef, index: dict[URIRef, list[dict]]) -> li
                        "period_label": zh, "period_label_en": en, "t": when(period), "value": total,
                        "qualifier": None, "unit": chosen[0]["unit"], "kind": "derived", "kind_label": "推算",
                        "kind_label_en": "derived", "decisive": all(a["kind"] == "published" for a in chosen),
-                       "source": {"id": None, "title": "由分项相加（本图谱计算）/ sum of components (computed here)",
-                                  "url": None, "urls": []},
+                       "source": {"id": None, "title": "由分项相加（本图谱计算）：" + "；".join(
+                                      dict.fromkeys(a["source"]["title"] for a in chosen)),
+                                  "url": None, "urls": sorted({u for a in chosen for u in a["source"]["urls"]})},
                        "quote": f"{arithmetic} = {total:g}", "reported_as": "", "note": "",
                        "derived_from": [a["id"] for a in chosen]})
     return result
@@ -172,7 +178,7 @@ def attainment(graph: Graph, target: URIRef, index: dict[URIRef, list[dict]], or
     status = latest["status"] if latest else ("undetermined" if record["value"] is None and own else "no-data")
     indicative = others[-1] if others and (not latest or others[-1]["t"] > latest["t"]) else None
     record.update({
-        "indicator": str(indicator), "indicator_label": label(graph, indicator),
+        "unit_symbol": unit_symbol(graph, graph.value(target, QHFIN.unit)), "indicator": str(indicator), "indicator_label": label(graph, indicator),
         "indicator_label_en": label(graph, indicator, "en"),
         "actuals": own, "latest": latest, "indicative": indicative,
         "status": status, "status_label": STATUS[status][0], "status_label_en": STATUS[status][1],
@@ -207,7 +213,7 @@ def context_indicators(graph: Graph, targets: list[dict]) -> list[dict]:
                      if str(graph.value(o, QHFIN.refPeriod)) == "2020" and (o, RDF.type, QHFIN.ActualFigure) not in graph),
                     None)
         result.append({"indicator": str(indicator), "label": label(graph, indicator), "label_en": label(graph, indicator, "en"),
-                       "unit": label(graph, graph.value(indicator, QHFIN.unit)),
+                       "unit": unit_symbol(graph, graph.value(indicator, QHFIN.unit)),
                        "baseline": {"value": float(Decimal(str(graph.value(base, QHFIN.value)))), "year": 2020, "t": 2021.0}
                        if base is not None else None,
                        "related_targets": [t["id"] for t in targets
