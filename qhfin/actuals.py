@@ -131,7 +131,8 @@ def parse_rows(graph: Graph, sheet: str, rows: Rows) -> list[Figure]:
     found: list[Figure] = []
     for number, cells in rows:
         def bad(column: str, zh: str, en: str, number: int = number) -> None:
-            errors.append(CellError(sheet, number, column, zh, en))
+            if not any(e.row == number and e.column == column for e in errors):  # one message a cell
+                errors.append(CellError(sheet, number, column, zh, en))
 
         name = text(cells, "指标")
         indicator = indicators.get(normalise_name(name))

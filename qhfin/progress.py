@@ -170,7 +170,8 @@ def parse_rows(graph: Graph, sheet: str, rows: Rows, source: str, today: dt.date
     resolver, found = Resolver(graph), []
     for number, cells in rows:
         def bad(column: str, zh: str, en: str, number: int = number) -> None:
-            errors.append(CellError(sheet, number, column, zh, en))
+            if not any(e.row == number and e.column == column for e in errors):  # one message a cell
+                errors.append(CellError(sheet, number, column, zh, en))
 
         filled = [text(cells, h) for h in ("进展情况", "主要成效", "佐证材料")]
         if not any(filled):

@@ -1,19 +1,22 @@
 """The last step of every staff import (actual figures, progress reports): trial build, shapes, then the files.
 
-Like the matrix import: the new content of one staff graph is swapped into a build of everything else, the whole
-graph must pass the SHACL shapes, and only then are the data file and the built graph replaced — written in full
+Like the matrix import: the new content of one staff graph is swapped into a build of everything else, it must pass
+the SHACL shapes that bear on it (``staff_check``), and only then are the data file and the built graph replaced — written in full
 outside graph/ first and renamed into place (``qhfin.sheets.commit``), so the build never reads a partial file.
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph
+from pathlib import Path
 
-from .build import BuildError, build, union
+from rdflib import BNode, Dataset, Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from .build import BuildError, build
 from .config import Config
 from .sheets import ImportRefused, commit
-from .staff_graphs import StaffDataError, add_staff_graphs
-from .validate import check
+from .staff_graphs import STAFF_GRAPHS, StaffDataError, add_staff_graphs
+from .validate import Finding, shapes_graph, validate
 
 
 def baseline(config: Config) -> Dataset:
@@ -29,11 +32,42 @@ def render(graph: Graph, header: str) -> bytes:
     return (header + graph.serialize(format="longturtle")).encode("utf-8")
 
 
+def staff_check(ds: Dataset, name: str, shapes_dir: Path) -> list[Finding]:
+    """The shapes that target what a staff graph holds (observations, actual figures, progress reports), run over
+    that graph and the type of every node it points at.
+
+    The rest of the graph is what the last build validated, and no shape on it looks at staff data, so this gives
+    the whole gate's verdict on the import in a second, where SHACL over the full graph takes fifteen.
+    """
+    staff = ds.graph(STAFF_GRAPHS[name])
+    classes = set(staff.objects(None, RDF.type))
+    shapes, chosen = shapes_graph(shapes_dir), Graph()
+    for shape in set(shapes.subjects(SH.targetClass, None)):
+        if set(shapes.objects(shape, SH.targetClass)) & classes:
+            _describe(shapes, shape, chosen)
+    data = Graph()
+    data += staff
+    pointed = {o for o in staff.objects() if isinstance(o, URIRef)}
+    for graph in ds.graphs():
+        for node in pointed:
+            for triple in graph.triples((node, RDF.type, None)):
+                data.add(triple)
+    return validate(data, chosen)
+
+
+def _describe(source: Graph, node: object, into: Graph) -> None:
+    """The node's triples and, recursively, those of the blank nodes it uses (its property shapes, lists)."""
+    for triple in source.triples((node, None, None)):
+        into.add(triple)
+        if isinstance(triple[2], BNode):
+            _describe(source, triple[2], into)
+
+
 def trial_and_commit(config: Config, name: str, filename: str, ds: Dataset, graph: Graph, header: str) -> None:
     """Put ``graph`` in place of staff graph ``name`` in ``ds``; if the whole passes the shapes, write it out."""
     data = render(graph, header)
     add_staff_graphs(ds, config, {name: Graph().parse(data=data, format="turtle")})
-    violations = [f for f in check(union(ds), config.shapes_dir) if f.severity == "Violation"]
+    violations = [f for f in staff_check(ds, name, config.shapes_dir) if f.severity == "Violation"]
     if violations:
         raise ImportRefused([f"{f.focus}: {f.message_zh} / {f.message_en}" for f in violations[:20]])
     built = ds.serialize(format="trig").encode("utf-8")
