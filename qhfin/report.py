@@ -32,7 +32,7 @@ def attainment_rows(data: dict) -> list[list[str]]:
         shown = t["latest"] or t["indicative"]
         base = t["baseline"]
         status = t["status_label"] + ("" if t["latest"] or not shown else f"（参考：{_kind_status(shown, data)}）")
-        rows.append([t["label"], f"{_number(base['value'])} {t['unit_symbol']}（{base['year']}）" if base and base["value"] is not None else "无",
+        rows.append([t["label"], f"{_number(base['value'])} {t['unit_symbol']}（{int(t['baseline_t']) - 1}）" if base and base["value"] is not None else "无",
                      f"{t['as_printed'] or _number(t['value'])}", f"{_number(shown['value'], shown['qualifier'])} {shown['unit']}" if shown else "无数据",
                      shown["period_label"] if shown else "—", shown["kind_label"] if shown else "—",
                      _source_text(shown) if shown else "—", status])
