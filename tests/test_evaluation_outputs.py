@@ -114,6 +114,15 @@ def test_the_matrix_annex_has_the_government_layout(graph):
     assert "PAGE" in footer and "fldChar" in footer
 
 
+def test_the_matrix_page_offers_the_word_annex(client):
+    page = client.get("/matrix?chapter=5").get_data(as_text=True)
+    href = page.split('id="download-docx" href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    annex = client.get(href)
+    assert annex.status_code == 200 and annex.headers["Content-Type"].endswith("wordprocessingml.document")
+    rows = Document(io.BytesIO(annex.data)).tables[0].rows
+    assert all(r.cells[0].text.isdigit() for r in rows[1:]) and len(rows) > 10
+
+
 def test_api_evaluation_is_the_documented_shape_and_the_page_has_it(client):
     from jsonschema import validate
 
