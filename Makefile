@@ -66,7 +66,7 @@ $(CYTOSCAPE):
 	cp build/npm/node_modules/cytoscape/dist/cytoscape.min.js build/npm/node_modules/cytoscape/package.json \
 		build/npm/node_modules/cytoscape/LICENSE $(dir $@)
 
-# The targets page's charts (Chart.js) from the npm registry, served by the app itself, like Cytoscape.js.
+# The targets and evaluation pages' charts (Chart.js) from the npm registry, served by the app itself, like Cytoscape.js.
 CHARTJS_VERSION := 4.5.1
 chartjs: $(CHARTJS)
 $(CHARTJS):

@@ -13,6 +13,7 @@ MODULES = (
     "api.explorer",  # /explorer and /api/impact, path, scenario, …, export
     "api.sparql",  # /sparql: SPARQL 1.1 Protocol and query editor
     "api.queries",  # /queries/…: named queries, .json and .csv twins
+    "api.evaluation",  # /evaluation, /api/evaluation, the report downloads (issue 15)
 )
 
 

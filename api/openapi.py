@@ -101,13 +101,14 @@ PATHS: dict[str, dict[str, dict]] = {
     "/api/targets": {"get": _op("api", "2025年目标、2020年基期值、所需年均增速及相关任务",
                                 "2025 targets, 2020 baselines, the annual growth required and the tasks behind them",
                                 [], _json("Targets", "全部目标", "every target"), ())},
-    "/api/matrix": {"get": _op("api", "任务分工表（json/csv/xlsx/html/md），可筛选", "the task-responsibility matrix, filtered",
+    "/api/matrix": {"get": _op("api", "任务分工表（json/csv/xlsx/html/md/docx 附件），可筛选", "the task-responsibility matrix, filtered",
                                [*MATRIX_FILTERS, _query("format", "导出格式", "format",
-                                                        schema={"enum": ["json", "csv", "xlsx", "html", "md"], "default": "json"})],
+                                                        schema={"enum": ["json", "csv", "xlsx", "html", "md", "docx"], "default": "json"})],
                                {"description": "任务分工表（Content-Disposition 给出下载文件名）/ the matrix, with a download name",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Matrix"}},
                                             "text/csv": {}, "text/html": {}, "text/markdown": {},
-                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}})},
+                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}})},
     "/api/concepts": {"get": _op("api", "按任一名称查找主题、政策工具、服务对象、单位", "themes, instruments, groups and bodies by any name",
                                  [P["q"], _query("kind", "类别，逗号分隔", "kinds, comma-separated",
                                                  schema={"type": "string", "example": "theme,instrument"})],
@@ -259,6 +260,22 @@ PATHS.update({  # routes of the other blueprints (api.sparql, api.queries, api.e
                                          t: {} for t in ("application/graphml+xml", "application/gexf+xml",
                                                          "application/json", "image/svg+xml", "image/png")}})},
     "/explorer": {"get": _page("关联探索：交互式图谱", "the explorer: an interactive graph")},
+    # the final evaluation (api/evaluation.py, issue 15)
+    "/evaluation": {"get": _page("总结评估：各目标完成情况图、按章节/主题/牵头单位的任务进展、需关注事项",
+                                 "final evaluation: attainment per target drawn, progress by chapter, theme and lead "
+                                 "unit, what needs attention", schema="Evaluation")},
+    "/api/evaluation": {"get": _op("evaluation", "总结评估：各目标的基期值、目标值、实际数（附来源与数据类型）与状态；各任务的进展、填报单位、日期与佐证",
+                                   "final evaluation: targets with baseline, target, actual figures (with source and "
+                                   "kind) and status; tasks with status, unit, date and evidence", [],
+                                   _json("Evaluation", "总结评估", "the evaluation"), ())},
+    "/api/evaluation/report": {"get": _op("evaluation", "总结评估报告下载：docx、xlsx 或 html",
+                                          "the evaluation report as a download: docx, xlsx or html",
+                                          [_query("format", "格式", "format", schema={"enum": ["docx", "xlsx", "html"],
+                                                                                        "default": "docx"})],
+                                          {"description": "报告 / the report", "content": {t: {} for t in (
+                                              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                              "text/html")}}, (400,))},
     "/explorer/static/{filename}": {"get": _op("explorer", "探索页的脚本与样式", "the explorer's scripts and styles",
                                                [_param("filename", "path", "文件名", "file name")],
                                                {"description": "文件 / the file"}, (404,))},
@@ -319,6 +336,22 @@ SCHEMAS = {
                                             "depended_on_by"], "properties": {"paragraph": OBJ}},
     "Home": {"type": "object", "required": ["questions"], "properties": {"questions": {"type": "array", "items": OBJ}}},
     "Page": OBJ,
+    "Evaluation": {"type": "object", "required": ["targets", "tasks", "progress", "carry_over", "sources"], "properties": {
+        "targets": {"type": "array", "items": {"type": "object", "required": [
+            "id", "label", "value", "baseline", "status", "status_label", "actuals"], "properties": {
+            "id": {"type": "string"}, "label": {"type": "string"}, "value": {"type": ["number", "null"]},
+            "baseline": {"type": ["object", "null"]},
+            "status": {"enum": ["achieved", "not-achieved", "on-track", "behind", "undetermined", "no-data"]},
+            "status_label": {"type": "string"},
+            "actuals": {"type": "array", "items": {"type": "object", "required": [
+                "id", "period", "value", "unit", "kind", "source", "quote", "decisive"], "properties": {
+                "kind": {"enum": ["published", "derived", "secondary"]}, "value": {"type": "number"},
+                "source": {"type": "object", "required": ["title"]}}}}}}},
+        "tasks": {"type": "array", "items": {"type": "object", "required": [
+            "id", "label", "leads", "status", "status_label", "date", "unit", "evidence"], "properties": {
+            "status": {"enum": ["completed", "mostly-completed", "in-progress", "not-started", "not-applicable",
+                                "not-reported"]}, "date": {"type": ["string", "null"]}, "unit": {"type": ["string", "null"]}}}},
+        "indicators": {"type": "array", "items": OBJ}, "progress": OBJ, "carry_over": OBJ, "sources": {"type": "array"}}},
     "Impact": {"type": "object", "required": ["node", "affected"], "properties": {
         "node": {"$ref": "#/components/schemas/Ref"}, "direction": {"enum": ["downstream", "upstream"]},
         "affected": {"type": "array", "items": {"type": "object", "required": ["id", "label", "type", "distance", "path"],

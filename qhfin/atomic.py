@@ -13,12 +13,21 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
+
+T = TypeVar("T")
 
 PREFIX = ".import-"
+
+
+def is_data_file(path: Path) -> bool:
+    """A file the build reads: Turtle, and not hidden. Hidden names are work in progress (an import's temporary
+    file, an editor's swap file): one left by an interrupted import must never be applied by the next build."""
+    return path.suffix == ".ttl" and not path.name.startswith(".")
 
 
 def write_beside(path: Path, write: Callable[[BinaryIO], object]) -> Path:
@@ -77,6 +86,17 @@ def clean_project(graph_dir: Path, build_dir: Path) -> list[Path]:
     """``clean_leftovers`` over every folder of ``graph_dir`` and the build folder (``qhfin build``, ``serve``)."""
     folders = [p for p in graph_dir.iterdir() if p.is_dir()] if graph_dir.is_dir() else []
     return clean_leftovers(*folders, build_dir)
+
+
+def guarded(call: Callable[[], T]) -> T:
+    """Run an import so that SIGTERM, SIGHUP or Ctrl-C end it cleanly (its temporary files removed), saying that
+    nothing changed; the exit status is the signal's."""
+    try:
+        with interruptible():
+            return call()
+    except (SystemExit, KeyboardInterrupt) as exc:
+        print("导入被中断，未作任何修改 / import interrupted, nothing changed", file=sys.stderr)
+        raise SystemExit(exc.code if isinstance(exc, SystemExit) else 130) from None
 
 
 @contextlib.contextmanager

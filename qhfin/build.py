@@ -15,6 +15,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
 from . import annotate, names
 from .annotate import Link, TaskText, Vocabulary
+from .atomic import is_data_file
 from .config import Config
 from .document import TaskRecord, structure_graph, task_graph, tasks, unit_iri
 from .namespaces import (
@@ -32,6 +33,7 @@ from .namespaces import (
     RULE,
 )
 from .source import Span, Unit, normalised_with_offsets, parse, read_source
+from .staff_graphs import STAFF_GRAPHS, add_staff_graphs
 
 BASIS_GRAPH = {QHFIN.Stated: GRAPH_STATED, QHFIN.RuleDerived: GRAPH_DERIVED, QHFIN.Curated: GRAPH_CURATED}
 DATA_DIRS = ("vocab", "rules", "data", "curated")
@@ -48,12 +50,6 @@ class Inputs:
     files: dict[Path, Graph]
 
 
-def is_data_file(path: Path) -> bool:
-    """A file the build reads: Turtle, and not hidden. Hidden names are work in progress (an import's temporary
-    file, an editor's swap file): one left by an interrupted import must never be applied by the next build."""
-    return path.suffix == ".ttl" and not path.name.startswith(".")
-
-
 def data_files(config: Config) -> list[Path]:
     return sorted(p for d in DATA_DIRS for p in (config.graph_dir / d).glob("*.ttl") if is_data_file(p))
 
@@ -64,7 +60,8 @@ def read_inputs(config: Config, overrides: dict[Path, str] | None = None) -> Inp
     source = read_source(config.source_file)
     hand = Graph()
     files: dict[Path, Graph] = {}
-    for path in sorted({config.ontology_file, *data_files(config), *overrides}):
+    plan_overrides = (p for p in overrides if p.parent.name not in STAFF_GRAPHS)  # staff graphs: add_staff_graphs
+    for path in sorted({config.ontology_file, *data_files(config), *plan_overrides}):
         g = Graph()
         try:
             if path in overrides:
@@ -297,6 +294,7 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
     _copy_hand(ds, inputs)
     plan += names.traditional_forms(inputs.hand)  # look-up only: the matching above never reads them
     _dataset_description(ds, config)
+    add_staff_graphs(ds, config)  # actual figures and progress reports, each in its own named graph
 
     texts = {r.iri: _task_text(source, r.span, _units_of(r), r.iri) for r in records}
     subs = list(sub_tasks(inputs, texts))

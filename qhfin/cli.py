@@ -126,6 +126,7 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
     cli_matrix.register(sub)
     import_module("qhfin.cli_explore").register(sub)  # impact, path, scenario, rank, workload, crosstab, checks, export
     import_module("qhfin.cli_service").register(sub)  # serve, query, load
+    import_module("qhfin.cli_evaluation").register(sub)  # actuals, progress, evaluation (issue 15)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,11 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     from .build import BuildError
     from .source import SourceError
+    from .staff_graphs import StaffDataError
 
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (BuildError, SourceError) as exc:
+    except (BuildError, SourceError, StaffDataError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
 

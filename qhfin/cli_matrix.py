@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .atomic import interruptible
+from .atomic import guarded
 from .build import union
 from .config import Config
 from .curate import MatrixImportError, import_matrix
@@ -22,14 +22,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
             print("用法 / usage: qhfin matrix import FILE.xlsx", file=sys.stderr)
             return 2
         try:
-            with interruptible():
-                written, rows = import_matrix(config, Path(args.file))
-        except SystemExit as exc:
-            print("导入被中断，未作任何修改 / import interrupted, nothing changed", file=sys.stderr)
-            raise SystemExit(exc.code) from None
-        except KeyboardInterrupt:
-            print("导入被中断，未作任何修改 / import interrupted, nothing changed", file=sys.stderr)
-            return 130
+            written, rows = guarded(lambda: import_matrix(config, Path(args.file)))
         except MatrixImportError as exc:
             print("导入被拒绝，未作任何修改 / import refused, nothing changed:", file=sys.stderr)
             for error in exc.errors:

@@ -20,7 +20,7 @@ from .config import Config
 from .matrix import COLUMNS, ERAS, leaf_tasks, row, text_of
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
-from .sheets import SheetError, read_table
+from .sheets import SheetError, read_cells
 from .validate import check
 from .writers import SHEET
 
@@ -57,7 +57,7 @@ class MatrixImportError(ValueError):
 def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     """(sheet name, [(row number, {header: text})]) from an xlsx or a csv file, bounded before it is parsed."""
     try:
-        sheet, table = read_table(path, SHEET, MAX_ROWS)
+        sheet, table = read_cells(path, SHEET, MAX_ROWS)
     except SheetError as exc:
         raise MatrixImportError(exc.errors) from exc
     if not table:

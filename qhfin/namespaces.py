@@ -163,6 +163,29 @@ class QHFIN(DefinedNamespace):
     whenPhrase: URIRef
     whenTheme: URIRef
     whenWithin: URIRef
+    # the final evaluation (issue 15): actual figures and progress reports
+    ActualFigure: URIRef
+    Completed: URIRef
+    Derived: URIRef
+    FigureKind: URIRef
+    FigureKindScheme: URIRef
+    InProgress: URIRef
+    LessThan: URIRef
+    MostlyCompleted: URIRef
+    NoLongerApplicable: URIRef
+    NotStarted: URIRef
+    ProgressReport: URIRef
+    ProgressStatus: URIRef
+    ProgressStatusScheme: URIRef
+    Published: URIRef
+    Secondary: URIRef
+    achievements: URIRef
+    figureKind: URIRef
+    progressOf: URIRef
+    progressStatus: URIRef
+    reportedAs: URIRef
+    sumOf: URIRef
+    supportingEvidence: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -223,3 +246,6 @@ GRAPH_PLAN = GRAPH["plan"]
 GRAPH_STATED = GRAPH["stated"]
 GRAPH_DERIVED = GRAPH["derived"]
 GRAPH_CURATED = GRAPH["curated"]
+# staff-entered data of the final evaluation, each in its own graph, never mixed with the plan's
+GRAPH_ACTUALS = GRAPH["actuals"]
+GRAPH_PROGRESS = GRAPH["progress"]

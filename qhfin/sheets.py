@@ -11,6 +11,10 @@ last column it was told of), and a 1.6 MB xlsx held 1.5 GiB of whitespace. So, b
 - a csv field of any length is read (no ``field larger than field limit`` crash) and judged by the caller.
 
 Every refusal names the file (and row) in Chinese and English; nothing here writes anything.
+
+On top of that bounded reading, ``read_table`` gives the rows of the tables staff fill in and send back (actual
+figures, progress reports) as {header: value}, and ``cell_checks`` refuses formulas and oversized cells anywhere in
+them, as the matrix import does; ``text`` reads a cell back from a file we wrote (``qhfin.cells.restore``).
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ from __future__ import annotations
 import csv
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from .cells import csv_rows, restore
+
+MAX_ROWS = 5000
+MAX_CELL = 2000
 
 MAX_FILE = 20 * 1024 * 1024  # bytes of the file as sent
 MAX_UNCOMPRESSED = 100 * 1024 * 1024  # bytes of an xlsx's members once uncompressed
@@ -37,7 +45,7 @@ class SheetError(ValueError):
         super().__init__("\n".join(errors))
 
 
-def read_table(path: Path, sheet: str, max_rows: int) -> tuple[str, list[list[object]]]:
+def read_cells(path: Path, sheet: str, max_rows: int) -> tuple[str, list[list[object]]]:
     """(sheet name, rows of cells) from ``path``: the sheet named ``sheet`` of an xlsx, or the whole csv."""
     try:
         size = path.stat().st_size
@@ -117,3 +125,71 @@ def _xlsx_rows(path: Path, sheet: str, max_rows: int) -> list[list[object]]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError, zlib.error,
             EOFError) as exc:  # zlib.error / EOFError: a damaged compressed member (found by the fuzzer)
         raise SheetError([f"{path.name}: 不是有效的xlsx文件 / not a valid xlsx file ({exc})"]) from exc
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One bad cell: the sheet, the row as the spreadsheet numbers it, the column's header, what is wrong."""
+
+    sheet: str
+    row: int
+    column: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return (f"{self.sheet} 第{self.row}行 {self.column}列：{self.zh} / "
+                f"sheet {self.sheet}, row {self.row}, column {self.column}: {self.en}")
+
+
+class ImportRefused(ValueError):
+    """The file is refused as a whole and nothing changed; ``errors`` names every bad row and column."""
+
+    def __init__(self, errors: list[CellError] | list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+Rows = list[tuple[int, dict[str, object]]]
+
+
+def read_table(path: Path, sheet: str, required: tuple[str, ...], aliases: dict[str, str] | None = None) -> tuple[str, Rows]:
+    """(sheet name, [(row number, {header: value})]) from a csv or xlsx file; blank rows are skipped.
+
+    ``aliases`` maps other spellings of a header (English ones) to the Chinese header used in the rows.
+    """
+    try:
+        name, table = read_cells(path, sheet, MAX_ROWS)
+    except SheetError as exc:
+        raise ImportRefused(exc.errors) from exc
+    if not table:
+        raise ImportRefused([f"{name}: 空表 / the sheet is empty"])
+    aliases = aliases or {}
+    header = [aliases.get(str(h).strip(), str(h).strip()) for h in table[0]]
+    missing = [h for h in required if h not in header]
+    if missing:
+        raise ImportRefused([f"{name}: 第1行缺少列 {'、'.join(missing)} / row 1 lacks the columns {', '.join(missing)}"])
+    rows: Rows = []
+    for number, values in enumerate(table[1:], start=2):
+        cells = {h: ("" if i >= len(values) or values[i] is None else values[i]) for i, h in enumerate(header) if h}
+        if any(str(v).strip() for v in cells.values()):
+            rows.append((number, cells))
+    return name, rows
+
+
+def cell_checks(sheet: str, rows: Rows) -> list[CellError]:
+    """Formulas and oversized cells, anywhere in the table: refused before any value is read."""
+    errors = []
+    for number, cells in rows:
+        for header, value in cells.items():
+            text = str(value)
+            if isinstance(value, str) and value.startswith("="):
+                errors.append(CellError(sheet, number, header, "不接受公式", "formulas are not accepted"))
+            if len(text) > MAX_CELL:
+                errors.append(CellError(sheet, number, header, f"单元格超过{MAX_CELL}字",
+                                        f"cell longer than {MAX_CELL} characters"))
+    return errors
+
+
+def text(cells: dict[str, object], header: str) -> str:
+    return restore(str(cells.get(header, "") or "").strip())

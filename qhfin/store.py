@@ -8,7 +8,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .build import build, is_data_file, union
+from .atomic import is_data_file
+from .build import build, union
 from .config import Config
 from .namespaces import PREFIXES
 

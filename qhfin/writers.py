@@ -29,6 +29,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 WIDTHS = {"seq": 6, "id": 12, "chapter": 14, "key_task": 16, "measure": 60, "lead": 22, "cooperating": 22,
           "addressees": 18, "deadline": 14, "targets": 20, "instruments": 20, "source": 24, "lead_basis": 10}
@@ -163,4 +164,11 @@ def write_out(data: bytes, output: str | None) -> None:
         sys.stdout.buffer.write(data)
 
 
-WRITERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "html": to_html, "md": to_markdown}
+def to_docx(m: dict) -> bytes:
+    """The Word 附件 (``qhfin.annex``; python-docx is imported only when one is asked for)."""
+    from .annex import to_docx as annex
+
+    return annex(m)
+
+
+WRITERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "html": to_html, "md": to_markdown, "docx": to_docx}

@@ -112,7 +112,7 @@ def _read_bounded(path: Path) -> None:
     code = ("import resource,sys\nfrom pathlib import Path\nfrom qhfin.curate import MatrixImportError, read_rows\n"
             "resource.setrlimit(resource.RLIMIT_AS, (3 * 1024 ** 3, 3 * 1024 ** 3))\n"
             f"try:\n    read_rows(Path({str(path)!r}))\nexcept MatrixImportError:\n    pass\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+            "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024)")
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-1500:]

@@ -76,7 +76,8 @@ def _read_in_child(path: Path) -> tuple[str, float, int]:
             print("refused:", exc)
         except MemoryError:
             print("memory")
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+        # VmHWM, the peak of this process's own memory (ru_maxrss would carry the forking parent's peak over exec)
+        print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) // 1024)
     """)
     started = time.monotonic()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -19,7 +19,7 @@ def expected(path: Path) -> str:
 
 
 def test_examples_are_collected():
-    assert len(EXAMPLES) == 12
+    assert len(EXAMPLES) == 14
 
 
 def test_shipped_graph_conforms(graph, config):
