@@ -36,6 +36,7 @@ class QHFIN(DefinedNamespace):
     DeadlineRule: URIRef
     DocumentUnit: URIRef
     DoubledText: URIRef
+    DutyTransfer: URIRef
     Exceeds: URIRef
     Expected: URIRef
     FindingKind: URIRef
@@ -53,6 +54,7 @@ class QHFIN(DefinedNamespace):
     Lead: URIRef
     LineBreak: URIRef
     LinkAssertion: URIRef
+    LinkConfirmation: URIRef
     LinkRejection: URIRef
     Maintain: URIRef
     MandateRule: URIRef
@@ -64,9 +66,13 @@ class QHFIN(DefinedNamespace):
     PatternRule: URIRef
     PerDuty: URIRef
     Plan: URIRef
+    Proposal: URIRef
     RaiseTo: URIRef
     RepairKind: URIRef
     RepairKindScheme: URIRef
+    ReviewStatus: URIRef
+    ReviewStatusScheme: URIRef
+    Reviewed: URIRef
     Role: URIRef
     RoleScheme: URIRef
     Rule: URIRef
@@ -98,6 +104,7 @@ class QHFIN(DefinedNamespace):
     bodyKind: URIRef
     certainty: URIRef
     concerns: URIRef
+    confirmedLink: URIRef
     contributesTo: URIRef
     curatedLink: URIRef
     curationNote: URIRef
@@ -107,6 +114,10 @@ class QHFIN(DefinedNamespace):
     deadlineYear: URIRef
     dependsOn: URIRef
     derivedFrom: URIRef
+    dutyFrom: URIRef
+    dutyPhrase: URIRef
+    dutyTheme: URIRef
+    dutyTo: URIRef
     endOffset: URIRef
     evidence: URIRef
     evidenceOffset: URIRef
@@ -136,6 +147,7 @@ class QHFIN(DefinedNamespace):
     repair: URIRef
     repairKind: URIRef
     responsibleBody: URIRef
+    reviewStatus: URIRef
     role: URIRef
     rule: URIRef
     servesTheme: URIRef
@@ -157,6 +169,7 @@ class QHFIN(DefinedNamespace):
     whenPhrase: URIRef
     whenTheme: URIRef
     whenWithin: URIRef
+    wholeBody: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
