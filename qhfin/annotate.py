@@ -63,6 +63,7 @@ class Link:
     role: URIRef | None = None
     order: int | None = None
     notes: tuple[Literal, ...] = ()
+    reviewed: bool = False  # judged by the 2026 double review (graph/curated/review.ttl): kept, replaced or added
 
     @property
     def key(self) -> tuple[URIRef, URIRef, URIRef | None]:

@@ -126,6 +126,7 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
     cli_matrix.register(sub)
     import_module("qhfin.cli_explore").register(sub)  # impact, path, scenario, rank, workload, crosstab, checks, export
     import_module("qhfin.cli_service").register(sub)  # serve, query, load
+    import_module("qhfin.cli_review").register(sub)  # review kappa, precision, apply, packet
 
 
 def main(argv: list[str] | None = None) -> int:
