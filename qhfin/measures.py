@@ -13,6 +13,9 @@ from rdflib.namespace import RDF, SKOS
 from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
 from .resolve import Resolver, label
+from .status import en as status_en
+from .status import node_status
+from .status import zh as status_zh
 
 BASIS_NAME = {QHFIN.Stated: "stated", QHFIN.RuleDerived: "rule", QHFIN.Curated: "curated"}
 ROLE_NAME = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.Addressee: "addressee",
@@ -57,6 +60,12 @@ def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
         notes = [str(n) for n in graph.objects(node, QHFIN.curationNote) if isinstance(n, Literal)]
         if notes:
             reason["note"] = notes
+        key = node_status(graph, node)
+        reason["status"], reason["status_zh"], reason["status_en"] = key, status_zh(key), status_en(key)
+        reason["reviewed"] = (node, QHFIN.reviewStatus, QHFIN.Reviewed) in graph
+        review = [n for n in notes if n.startswith("复审")]
+        if review:
+            reason["zh"] += f"；{review[0]}"
         reasons.append(reason)
     order = {"stated": 0, "curated": 1, "rule": 2}
     return sorted(reasons, key=lambda r: (order.get(r["basis"], 3), r.get("offset") or 0))
