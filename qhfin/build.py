@@ -314,6 +314,7 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
     for sub in subs:
         all_links[sub.iri] = annotate_task(inputs, vocab, sub, all_links[sub.parent])
         _add_sub_task(plan, sub, inputs.hand)
+    _leads_from_clauses(all_links, subs)
     for task in [*texts.values(), *subs]:
         links = all_links[task.iri]
         for link in sorted(links, key=lambda lk: (str(lk.prop), lk.order or 0, str(lk.obj), str(lk.basis))):
@@ -324,6 +325,20 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
             plan.add((task.iri, QHFIN.needsCuration, Literal("No rule gives a lead; a curator must decide", lang="en")))
     _repairs(ds, inputs, plan_unit, [*texts.values(), *subs])
     return ds
+
+
+def _leads_from_clauses(all_links: dict[URIRef, list[Link]], subs: list[TaskText]) -> None:
+    """A sentence with no lead of its own takes its clauses' leads (R-LEAD-FROM-CLAUSES), in clause order."""
+    for parent in dict.fromkeys(s.parent for s in subs):
+        if any(lk.role == QHFIN.Lead for lk in all_links[parent]):
+            continue
+        seen: set[URIRef] = set()
+        for sub in sorted((s for s in subs if s.parent == parent), key=lambda s: s.offsets[0]):
+            for lk in all_links[sub.iri]:
+                if lk.role == QHFIN.Lead and lk.obj not in seen:
+                    seen.add(lk.obj)
+                    all_links[parent].append(Link(parent, lk.prop, lk.obj, QHFIN.RuleDerived, rule=annotate.RULE_FROM_CLAUSES,
+                                                  role=QHFIN.Lead, order=len(seen)))
 
 
 def _add_sub_task(plan: Graph, sub: TaskText, hand: Graph) -> None:

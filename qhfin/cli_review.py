@@ -84,7 +84,20 @@ def cmd_packet(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
-ACTIONS = {"kappa": cmd_kappa, "precision": cmd_precision, "apply": cmd_apply, "packet": cmd_packet}
+def cmd_narrow(config: Config, args: argparse.Namespace) -> int:
+    from .review_rules import write
+
+    path, record = write(config)
+    print(f"已写入 / written: {path}\n")
+    print("| 规则 rule | 保留 kept | 否决 rejected | 处理 action | 撤回的触发条件 withdrawn triggers (kept/judged) |")
+    print("|---|---|---|---|---|")
+    for r in record:
+        print(f"| {r['rule']} | {r['kept']} | {r['rejected']} | {r['action']} | {'; '.join(r['withdrawn'])} |")
+    return 0
+
+
+ACTIONS = {"kappa": cmd_kappa, "precision": cmd_precision, "apply": cmd_apply, "packet": cmd_packet,
+           "narrow": cmd_narrow}
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -94,7 +107,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     from pathlib import Path
 
-    r = sub.add_parser("review", help="任务分工表复审 / the double review: kappa, precision, apply, packet")
+    r = sub.add_parser("review", help="任务分工表复审 / the double review: kappa, precision, apply, narrow, packet")
     r.add_argument("action", choices=sorted(ACTIONS))
     r.add_argument("--json", action="store_true", help="JSON 输出 / JSON output")
     r.add_argument("--output", "-o", type=Path, help="packet: 输出文件 / output file")

@@ -170,6 +170,8 @@ class QHFIN(DefinedNamespace):
     whenTheme: URIRef
     whenWithin: URIRef
     wholeBody: URIRef
+    withdrawnTheme: URIRef
+    withdrawnTrigger: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
