@@ -158,10 +158,11 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
         reasons = []
         ok = True
         for name, prop, iri in wanted:
-            if (task, prop, iri) not in graph:
+            holders = _holders(graph, task, prop, iri)
+            if not holders:
                 ok = False
                 break
-            found = why(graph, task, prop, iri)
+            found = [_in_clause(graph, h, r) if h != task else r for h in holders for r in why(graph, h, prop, iri)]
             if name == "body" and query.role:
                 found = [r for r in found if r.get("role") == query.role]
                 if not found:
@@ -177,6 +178,20 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
                             "zh": f"原文或标签含“{query.q}”", "en": f"text or label contains “{query.q}”"})
         results.append({**summary(graph, task), "why": reasons})
     return {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "results": results}
+
+
+def _holders(graph: Graph, task: URIRef, prop: URIRef, iri: URIRef) -> list[URIRef]:
+    """The sentence, or else those of its clauses that have the link: a sentence answers for what a clause of it
+    does (a matrix row is a clause; the 信用户/村/乡/县 campaign is one clause of 4-1-3-1-1)."""
+    if (task, prop, iri) in graph:
+        return [task]
+    clauses = graph.subjects(QHFIN.subTaskOf, task)
+    return sorted((c for c in clauses if (c, prop, iri) in graph), key=lambda c: int(graph.value(c, QHFIN.startOffset) or 0))
+
+
+def _in_clause(graph: Graph, clause: URIRef, reason: dict) -> dict:
+    notation = str(graph.value(clause, SKOS.notation))
+    return {**reason, "clause": notation, "zh": f"分句{notation}：{reason['zh']}", "en": f"clause {notation}: {reason['en']}"}
 
 
 def _text_match(graph: Graph, task: URIRef, text: str) -> bool:
