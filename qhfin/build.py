@@ -159,7 +159,7 @@ def annotate_task(inputs: Inputs, vocab: Vocabulary, task: TaskText, parent_link
                 links.append(Link(task.iri, lk.prop, lk.obj, QHFIN.RuleDerived, lk.evidence, lk.offset,
                                   rule=annotate.RULE_INHERIT, role=QHFIN.Lead, order=lk.order))
     try:
-        return reviewed.confirm(task.iri, links, reviewed.confirmations(inputs.hand, task.iri))
+        return reviewed.confirm(task.iri, links, reviewed.confirmations(inputs.hand, task.iri), rejected - overruled)
     except ValueError as exc:
         raise BuildError(f"{_file_of(inputs, task.iri, QHFIN.confirmedLink)}: {exc}") from exc
 

@@ -158,7 +158,7 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
         reasons = []
         ok = True
         for name, prop, iri in wanted:
-            holders = _holders(graph, task, prop, iri)
+            holders = _holders(graph, task, prop, iri) if name != "body" else [task] if (task, prop, iri) in graph else []
             if not holders:
                 ok = False
                 break

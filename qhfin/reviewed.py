@@ -75,18 +75,23 @@ def merge(curated: list[Link]) -> list[Link]:
     return [review.get(lk.key, lk) if lk.reviewed else lk for lk in out]
 
 
-def confirm(task: URIRef, links: list[Link], confirmed: list[Confirmation]) -> list[Link]:
-    """Mark what the review kept; make what it kept and no rule proposes; drop rule leads it never saw."""
+def confirm(task: URIRef, links: list[Link], confirmed: list[Confirmation],
+            vetoed: set[tuple[URIRef, URIRef, URIRef | None]] = frozenset()) -> list[Link]:
+    """Mark what the review kept; make what it kept and no rule proposes (unless a curator rejected it after the
+    review, e.g. through ``qhfin matrix import``: ``vetoed``); drop rule leads it never saw, and a rule's 配合 for a
+    body that leads the row."""
     links = list(links)
     for c in confirmed:
         hits = [i for i, lk in enumerate(links)
                 if lk.prop == c.prop and lk.obj == c.obj and (c.role is None or lk.role == c.role)]
         for i in hits:
             links[i] = replace(links[i], reviewed=True, notes=tuple(dict.fromkeys(links[i].notes + c.notes)))
-        if not hits:
+        if not hits and (c.prop, c.obj, c.role) not in vetoed and (c.prop, c.obj, None) not in vetoed:
             links.append(Link(task, c.prop, c.obj, QHFIN.Curated, role=c.role, order=90 + len(links),
                               notes=c.notes, reviewed=True))
     if any(lk.role == QHFIN.Lead and lk.reviewed for lk in links):
         links = [lk for lk in links
                  if not (lk.role == QHFIN.Lead and lk.basis == QHFIN.RuleDerived and not lk.reviewed)]
-    return links
+    leads = {lk.obj for lk in links if lk.role == QHFIN.Lead}
+    return [lk for lk in links if not (lk.role == QHFIN.Cooperating and lk.obj in leads
+                                       and lk.basis == QHFIN.RuleDerived and not lk.reviewed)]

@@ -172,6 +172,7 @@ def test_shapes_cover_new_bodies_and_review_marks(config):
     body = URIRef(BODY + "qinghai-higher-court")
     g.add((body, RDF.type, QHFIN.Body))
     g.add((body, SKOS.prefLabel, Literal("青海省高级人民法院", lang="zh")))
+    g.add((body, SKOS.inScheme, URIRef("https://w3id.org/qhfin/id/scheme/bodies")))
     task, node = ID["task/x"], ID["task/x/link/1"]
     g.add((task, QHFIN.involvement, node))
     g.add((node, QHFIN.basis, QHFIN.RuleDerived))
