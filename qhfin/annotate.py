@@ -37,6 +37,7 @@ RULE_PER_DUTY_PATTERN = RULE["P-PER-DUTY"]
 RULE_ADDRESSEE_PATTERN = RULE["P-ADDRESSEE"]
 RULE_MENTION = RULE["P-MENTION"]
 RULE_INHERIT = RULE["R-INHERIT-PARENT"]
+RULE_FROM_CLAUSES = RULE["R-LEAD-FROM-CLAUSES"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Link:
     role: URIRef | None = None
     order: int | None = None
     notes: tuple[Literal, ...] = ()
+    reviewed: bool = False  # judged by the 2026 double review (graph/curated/review.ttl): kept, replaced or added
 
     @property
     def key(self) -> tuple[URIRef, URIRef, URIRef | None]:
@@ -159,7 +161,8 @@ class Vocabulary:
         """The rules of a class, most specific (lowest priority number) first; compiled once."""
         if cls not in self._rules:
             compiled = [compile_rule(self.graph, r) for r in set(self.graph.subjects(RDF.type, cls))]
-            self._rules[cls] = sorted(compiled, key=lambda r: (r.priority, str(r.iri)))
+            live = [r for r in compiled if r is not None]
+            self._rules[cls] = sorted(live, key=lambda r: (r.priority, str(r.iri)))
         return self._rules[cls]
 
 
@@ -252,7 +255,8 @@ def implications(task: TaskText, vocab: Vocabulary, prop: URIRef, concept: URIRe
              for broader in vocab.ancestors(concept)]
     if prop != QHFIN.supportsTheme:
         rule = RULE_INSTRUMENT_THEME if prop == QHFIN.usesInstrument else RULE_GROUP_THEME
-        for theme in sorted(vocab.graph.objects(concept, QHFIN.servesTheme)):
+        withdrawn = set(vocab.graph.objects(concept, QHFIN.withdrawnTheme))
+        for theme in sorted(set(vocab.graph.objects(concept, QHFIN.servesTheme)) - withdrawn):
             for t in (theme, *vocab.ancestors(theme)):
                 links.append(Link(task.iri, QHFIN.supportsTheme, t, QHFIN.RuleDerived, words, offset, concept, rule))
     return links
@@ -293,19 +297,27 @@ def _zh_label(g: Graph, iri: URIRef) -> str:
     return str(iri)
 
 
-def compile_rule(g: Graph, rule: URIRef) -> CompiledRule:
+def compile_rule(g: Graph, rule: URIRef) -> CompiledRule | None:
+    """The rule's triggers less those the review withdrew; None when the review withdrew all of them (a rule with
+    no trigger left must not turn into a default that fires everywhere)."""
+    withdrawn = {str(w) for w in g.objects(rule, QHFIN.withdrawnTrigger)}
     triggers = []
     for prop, link_prop in ((QHFIN.whenInstrument, QHFIN.usesInstrument), (QHFIN.whenTheme, QHFIN.supportsTheme),
                             (QHFIN.whenBody, QHFIN.responsibleBody)):
         for value in sorted(g.objects(rule, prop)):
-            triggers.append((link_prop, value, _zh_label(g, value)))
+            if str(value) not in withdrawn:
+                triggers.append((link_prop, value, _zh_label(g, value)))
     within = []
     for unit in sorted(g.objects(rule, QHFIN.whenWithin)):
+        if str(unit) in withdrawn:
+            continue
         heading = g.value(rule, QHFIN.evidence) or g.value(unit, QHFIN.heading) or g.value(unit, RDFS.label)
         within.append((unit, str(heading) if heading is not None else str(unit)))
     priority = g.value(rule, QHFIN.priority)
-    return CompiledRule(rule, int(priority) if priority is not None else 1000, tuple(triggers),
-                        tuple(sorted(str(p) for p in g.objects(rule, QHFIN.whenPhrase))), tuple(within))
+    phrases = tuple(sorted(str(p) for p in g.objects(rule, QHFIN.whenPhrase) if str(p) not in withdrawn))
+    if withdrawn and not (triggers or phrases or within):
+        return None
+    return CompiledRule(rule, int(priority) if priority is not None else 1000, tuple(triggers), phrases, tuple(within))
 
 
 def _fires(rule: CompiledRule, task: TaskText, present: set[tuple[URIRef, URIRef]]) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
-from . import annotate, names
+from . import annotate, names, reviewed
 from .annotate import Link, TaskText, Vocabulary
 from .atomic import is_data_file
 from .config import Config
@@ -126,7 +126,7 @@ def curated_links(inputs: Inputs, task: TaskText) -> tuple[list[Link], list[tupl
         pos = task.text.find(str(evidence)) if evidence is not None else -1
         links.append(Link(task.iri, prop, obj, basis, str(evidence) if evidence is not None else None,
                           task.offsets[pos] if pos >= 0 else None, role=g.value(node, QHFIN.role),
-                          order=50 + len(links), notes=notes))
+                          order=50 + len(links), notes=notes, reviewed=reviewed.from_review(g, node)))
     for node in g.objects(task.iri, QHFIN.rejectedLink):
         rejections.append((g.value(node, QHFIN.linkProperty), g.value(node, QHFIN.linkObject),
                            g.value(node, QHFIN.role)))
@@ -137,6 +137,8 @@ def annotate_task(inputs: Inputs, vocab: Vocabulary, task: TaskText, parent_link
     """Text → links; curation applied before the rules run, so a rejected match implies nothing and a curated
     concept implies what a matched one would."""
     curated, rejections = curated_links(inputs, task)
+    overruled = reviewed.review_rejections(inputs.hand, task.iri)
+    curated = reviewed.merge([lk for lk in curated if not reviewed.overturned(lk, overruled)])
     rejected = set(rejections)
     rejected_concepts = {obj for prop, obj, role in rejections if role is None}
     links = annotate.body_links(task, vocab) + annotate.concept_links(task, vocab)
@@ -153,7 +155,10 @@ def annotate_task(inputs: Inputs, vocab: Vocabulary, task: TaskText, parent_link
             if lk.role == QHFIN.Lead:
                 links.append(Link(task.iri, lk.prop, lk.obj, QHFIN.RuleDerived, lk.evidence, lk.offset,
                                   rule=annotate.RULE_INHERIT, role=QHFIN.Lead, order=lk.order))
-    return links
+    try:
+        return reviewed.confirm(task.iri, links, reviewed.confirmations(inputs.hand, task.iri), rejected - overruled)
+    except ValueError as exc:
+        raise BuildError(f"{_file_of(inputs, task.iri, QHFIN.confirmedLink)}: {exc}") from exc
 
 
 def _rejected(link: Link, rejected: set) -> bool:
@@ -196,13 +201,17 @@ def emit_link(ds: Dataset, link: Link) -> None:
         plan.add((node, QHFIN.order, Literal(link.order)))
     for note in link.notes:
         plan.add((node, QHFIN.curationNote, note))
+    if link.reviewed:
+        plan.add((node, QHFIN.reviewStatus, QHFIN.Reviewed))
+    elif link.basis == QHFIN.RuleDerived:
+        plan.add((node, QHFIN.reviewStatus, QHFIN.Proposal))
 
 
 def _copy_hand(ds: Dataset, inputs: Inputs) -> None:
     """Everything hand-written goes into the plan graph, except the curators' link records (turned into IRIs)."""
     plan = ds.graph(GRAPH_PLAN)
     skip: set[BNode] = set()
-    for prop in (QHFIN.curatedLink, QHFIN.rejectedLink):
+    for prop in (QHFIN.curatedLink, QHFIN.rejectedLink, QHFIN.confirmedLink):
         skip |= {o for o in inputs.hand.objects(None, prop) if isinstance(o, BNode)}
     for s, p, o in inputs.hand:
         if s in skip or o in skip:
@@ -304,6 +313,7 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
     for sub in subs:
         all_links[sub.iri] = annotate_task(inputs, vocab, sub, all_links[sub.parent])
         _add_sub_task(plan, sub, inputs.hand)
+    _leads_from_clauses(all_links, subs)
     for task in [*texts.values(), *subs]:
         links = all_links[task.iri]
         for link in sorted(links, key=lambda lk: (str(lk.prop), lk.order or 0, str(lk.obj), str(lk.basis))):
@@ -314,6 +324,20 @@ def build(config: Config, overrides: dict[Path, str] | None = None) -> Dataset:
             plan.add((task.iri, QHFIN.needsCuration, Literal("No rule gives a lead; a curator must decide", lang="en")))
     _repairs(ds, inputs, plan_unit, [*texts.values(), *subs])
     return ds
+
+
+def _leads_from_clauses(all_links: dict[URIRef, list[Link]], subs: list[TaskText]) -> None:
+    """A sentence with no lead of its own takes its clauses' leads (R-LEAD-FROM-CLAUSES), in clause order."""
+    for parent in dict.fromkeys(s.parent for s in subs):
+        if any(lk.role == QHFIN.Lead for lk in all_links[parent]):
+            continue
+        seen: set[URIRef] = set()
+        for sub in sorted((s for s in subs if s.parent == parent), key=lambda s: s.offsets[0]):
+            for lk in all_links[sub.iri]:
+                if lk.role == QHFIN.Lead and lk.obj not in seen:
+                    seen.add(lk.obj)
+                    all_links[parent].append(Link(parent, lk.prop, lk.obj, QHFIN.RuleDerived, rule=annotate.RULE_FROM_CLAUSES,
+                                                  role=QHFIN.Lead, order=len(seen)))
 
 
 def _add_sub_task(plan: Graph, sub: TaskText, hand: Graph) -> None:

@@ -127,6 +127,7 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
     import_module("qhfin.cli_explore").register(sub)  # impact, path, scenario, rank, workload, crosstab, checks, export
     import_module("qhfin.cli_service").register(sub)  # serve, query, load
     import_module("qhfin.cli_evaluation").register(sub)  # actuals, progress, evaluation (issue 15)
+    import_module("qhfin.cli_review").register(sub)  # review kappa, precision, apply, packet
 
 
 def main(argv: list[str] | None = None) -> int:

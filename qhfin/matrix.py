@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from . import status
 from .bodies import Concern, concerns, how_text
+from .duties import moved_name
 from .namespaces import ELI, ORG, QHFIN
 from .resolve import Resolver, label
 
 ERAS = ("2021", "2023")
 LEVELS = ("task", "paragraph")
-BASIS_ZH = {QHFIN.Stated: "原文", QHFIN.RuleDerived: "规则", QHFIN.Curated: "审定"}
 COLUMNS = [  # (key, zh, en)
     ("seq", "序号", "No."),
     ("id", "任务编号", "Task ID"),
@@ -33,6 +34,7 @@ COLUMNS = [  # (key, zh, en)
     ("instruments", "政策工具", "Policy instruments"),
     ("source", "原文出处", "Source"),
     ("lead_basis", "牵头依据", "Basis of the lead"),
+    ("review_status", "审定状态", "Review status"),
 ]
 
 CONCERNS_COLUMN = ("concerns", "与所选单位的关系", "How it concerns the body asked for")  # with a body filter only
@@ -51,19 +53,31 @@ class MatrixError(ValueError):
     """A filter that names nothing; the message is in Chinese and English."""
 
 
-def _ordered(graph: Graph, task: URIRef, role: URIRef) -> list[tuple[URIRef, URIRef]]:
-    found = []
+def _ordered(graph: Graph, task: URIRef, role: URIRef) -> list[tuple[URIRef, str]]:
+    """Bodies in a role, in the order listed, each with the status of its link (see ``qhfin.status``)."""
+    found: dict[URIRef, tuple[int, list[str]]] = {}
     for node in graph.objects(task, QHFIN.involvement):
         if graph.value(node, QHFIN.role) == role:
             order = graph.value(node, QHFIN.order)
-            found.append((int(order) if order is not None else 999, graph.value(node, QHFIN.body),
-                          graph.value(node, QHFIN.basis)))
-    seen, result = set(), []
-    for _order, body, basis in sorted(found, key=lambda x: (x[0], str(x[1]))):
-        if body not in seen:
-            seen.add(body)
-            result.append((body, basis))
-    return result
+            body = graph.value(node, QHFIN.body)
+            first, keys = found.get(body, (999, []))
+            found[body] = (min(first, int(order) if order is not None else 999), keys + [status.node_status(graph, node)])
+    return [(body, status.strongest(keys)) for body, (_o, keys) in sorted(found.items(), key=lambda x: (x[1][0], str(x[0])))]
+
+
+def _target_status(graph: Graph, task: URIRef) -> list[str]:
+    keys = [status.node_status(graph, n) for n in graph.objects(task, QHFIN.qualifiedLink)
+            if graph.value(n, QHFIN.linkProperty) == QHFIN.contributesTo]
+    return keys
+
+
+def _review_status(leads: list, cooperating: list, targets: list[str]) -> str:
+    """审定状态: how each kind of link in the row came about, e.g. 牵头：规则·已审定；配合：审定、原文."""
+    parts = []
+    for name, keys in (("牵头", [k for _b, k in leads]), ("配合", [k for _b, k in cooperating]), ("指标", targets)):
+        if keys:
+            parts.append(f"{name}：" + "、".join(status.zh(k) for k in dict.fromkeys(keys)))
+    return "；".join(parts)
 
 
 def _successor(graph: Graph, body: URIRef) -> URIRef | None:
@@ -163,8 +177,33 @@ def _resolve(resolver: Resolver, kind: str, value: str) -> URIRef:
         raise MatrixError(str(exc)) from exc
 
 
-def _names(graph: Graph, items: list[tuple[URIRef, URIRef]], era: str) -> list[str]:
-    return [_body_name(graph, body, era) for body, _basis in items]
+def _named(graph: Graph, items: list[tuple[URIRef, str]], era: str, task: URIRef,
+           exclude: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """(IRI, cell name) per body, each once; in the 2023 era a duty the reform moved (where the move is attested)
+    names its new owner, so a body may appear under a new IRI, and a body and its renamed predecessor count as one
+    (the cell that says why the duty moved wins)."""
+    seen: dict[str, tuple[str, str]] = {}  # key (the body as of the era) -> (IRI, name)
+    for body, _status in items:
+        moved = moved_name(graph, task, body) if era == "2023" else None
+        iri = moved[1] if moved and moved[1] is not None else str(body)
+        key = iri if moved and moved[1] is not None else _same_as(graph, body) if era == "2023" else iri
+        if key in exclude:
+            continue
+        if key not in seen or moved:
+            seen[key] = (seen[key][0] if key in seen else iri, moved[0] if moved else _body_name(graph, body, era))
+    return list(seen.values())
+
+
+def _same_as(graph: Graph, body: URIRef) -> str:
+    """The body as of 2023 where an attested reorganisation made it another (an unconfirmed one merges nothing)."""
+    event = graph.value(body, ORG.changedBy)
+    if event is not None and graph.value(event, QHFIN.certainty) == QHFIN.Attested:
+        return str(_successor(graph, body) or body)
+    return str(body)
+
+
+def _keys(graph: Graph, named: list[tuple[str, str]], era: str) -> tuple[str, ...]:
+    return tuple(_same_as(graph, URIRef(i)) if era == "2023" else i for i, _ in named)
 
 
 def _labels(graph: Graph, task: URIRef, prop: URIRef) -> list[str]:
@@ -186,6 +225,8 @@ def row(graph: Graph, task: URIRef, era: str = "2021") -> dict:
     leads = _ordered(graph, task, QHFIN.Lead)
     cooperating = _ordered(graph, task, QHFIN.Cooperating) + _ordered(graph, task, QHFIN.PerDuty)
     addressees = _ordered(graph, task, QHFIN.Addressee)
+    lead_named = _named(graph, leads, era, task)
+    coop_named = _named(graph, cooperating, era, task, exclude=_keys(graph, lead_named, era))
     start = int(graph.value(task, QHFIN.startOffset))
     return {
         "id": _notation(graph, task),
@@ -195,16 +236,17 @@ def row(graph: Graph, task: URIRef, era: str = "2021") -> dict:
         "measure": str(graph.value(task, QHFIN.sourceText)),
         "label": label(graph, task),
         "label_en": label(graph, task, "en"),
-        "lead": _names(graph, leads, era),
-        "lead_ids": [str(b) for b, _ in leads],
-        "cooperating": _names(graph, cooperating, era),
-        "cooperating_ids": [str(b) for b, _ in cooperating],
-        "addressees": _names(graph, addressees, era),
+        "lead": [name for _i, name in lead_named],
+        "lead_ids": [i for i, _name in lead_named],
+        "cooperating": [name for _i, name in coop_named],
+        "cooperating_ids": [i for i, _name in coop_named],
+        "addressees": [name for _i, name in _named(graph, addressees, era, task)],
         "deadline": str(graph.value(task, QHFIN.deadline) or ""),
         "targets": _labels(graph, task, QHFIN.contributesTo),
         "instruments": _labels(graph, task, QHFIN.usesInstrument),
         "source": _source_ref(graph, task, units, start),
-        "lead_basis": "、".join(dict.fromkeys(BASIS_ZH[b] for _, b in leads if b in BASIS_ZH)),
+        "lead_basis": "、".join(dict.fromkeys(status.zh(k) for _, k in leads)),
+        "review_status": _review_status(leads, cooperating, _target_status(graph, task)),
         "path": [str(u) for u in units],
     }
 
@@ -244,7 +286,8 @@ def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era:
         "cells": cells,
         "era": era,
         "level": level,
-        "era_note": "机构名称按2023年金融监管机构改革后名称显示，系推导，非规划原文。"
+        "era_note": "机构名称按2023年金融监管机构改革后名称显示；改革划转的职责（金融消费者保护、企业债券审核、投资者保护等）"
+        "改由承接单位列出并注明依据；未经证实的划转只作标注、不予改动。均系推导，非规划原文。"
         if era == "2023" else "机构名称按规划印发时（2021年）名称显示。",
     }
 

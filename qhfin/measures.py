@@ -14,6 +14,9 @@ from .bodies import Concern, concerns, how_text
 from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
 from .resolve import Resolver, label
+from .status import en as status_en
+from .status import node_status
+from .status import zh as status_zh
 from .text import quoted, words
 
 BASIS_NAME = {QHFIN.Stated: "stated", QHFIN.RuleDerived: "rule", QHFIN.Curated: "curated"}
@@ -60,6 +63,12 @@ def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
         notes = [str(n) for n in graph.objects(node, QHFIN.curationNote) if isinstance(n, Literal)]
         if notes:
             reason["note"] = notes
+        key = node_status(graph, node)
+        reason["status"], reason["status_zh"], reason["status_en"] = key, status_zh(key), status_en(key)
+        reason["reviewed"] = (node, QHFIN.reviewStatus, QHFIN.Reviewed) in graph
+        review = [n for n in notes if n.startswith("复审")]
+        if review:
+            reason["zh"] += f"；{review[0]}"
         reasons.append(reason)
     order = {"stated": 0, "curated": 1, "rule": 2}
     return sorted(reasons, key=lambda r: (order.get(r["basis"], 3), r.get("offset") or 0))
@@ -181,9 +190,11 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
 def _reasons(graph: Graph, task: URIRef, name: str, prop: URIRef, iri: URIRef, query: Query) -> tuple[list[dict], Concern | None]:
     """Why the task matches one filter; for a body, through the first of its concerns that the task names."""
     for concern in concerns(graph, iri, query.direct) if name == "body" else [Concern(iri, "direct")]:
-        if (task, prop, concern.iri) not in graph:
+        holders = _holders(graph, task, prop, concern.iri) if name != "body" else \
+            [task] if (task, prop, concern.iri) in graph else []
+        if not holders:
             continue
-        found = why(graph, task, prop, concern.iri)
+        found = [_in_clause(graph, h, r) if h != task else r for h in holders for r in why(graph, h, prop, concern.iri)]
         if name == "body" and query.role:
             found = [r for r in found if r.get("role") == query.role]
         if not found:
@@ -197,6 +208,20 @@ def _reasons(graph: Graph, task: URIRef, name: str, prop: URIRef, iri: URIRef, q
             marked.append(r)
         return marked, concern
     return [], None
+
+
+def _holders(graph: Graph, task: URIRef, prop: URIRef, iri: URIRef) -> list[URIRef]:
+    """The sentence, or else those of its clauses that have the link: a sentence answers for what a clause of it
+    does (a matrix row is a clause; the 信用户/村/乡/县 campaign is one clause of 4-1-3-1-1)."""
+    if (task, prop, iri) in graph:
+        return [task]
+    clauses = graph.subjects(QHFIN.subTaskOf, task)
+    return sorted((c for c in clauses if (c, prop, iri) in graph), key=lambda c: int(graph.value(c, QHFIN.startOffset) or 0))
+
+
+def _in_clause(graph: Graph, clause: URIRef, reason: dict) -> dict:
+    notation = str(graph.value(clause, SKOS.notation))
+    return {**reason, "clause": notation, "zh": f"分句{notation}：{reason['zh']}", "en": f"clause {notation}: {reason['en']}"}
 
 
 def _words_found(result: dict) -> int:

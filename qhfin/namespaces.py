@@ -36,6 +36,7 @@ class QHFIN(DefinedNamespace):
     DeadlineRule: URIRef
     DocumentUnit: URIRef
     DoubledText: URIRef
+    DutyTransfer: URIRef
     Exceeds: URIRef
     Expected: URIRef
     FindingKind: URIRef
@@ -53,6 +54,7 @@ class QHFIN(DefinedNamespace):
     Lead: URIRef
     LineBreak: URIRef
     LinkAssertion: URIRef
+    LinkConfirmation: URIRef
     LinkRejection: URIRef
     Maintain: URIRef
     MandateRule: URIRef
@@ -64,9 +66,13 @@ class QHFIN(DefinedNamespace):
     PatternRule: URIRef
     PerDuty: URIRef
     Plan: URIRef
+    Proposal: URIRef
     RaiseTo: URIRef
     RepairKind: URIRef
     RepairKindScheme: URIRef
+    ReviewStatus: URIRef
+    ReviewStatusScheme: URIRef
+    Reviewed: URIRef
     Role: URIRef
     RoleScheme: URIRef
     Rule: URIRef
@@ -100,6 +106,7 @@ class QHFIN(DefinedNamespace):
     certainty: URIRef
     colloquialName: URIRef
     concerns: URIRef
+    confirmedLink: URIRef
     contributesTo: URIRef
     curatedLink: URIRef
     curationNote: URIRef
@@ -109,6 +116,10 @@ class QHFIN(DefinedNamespace):
     deadlineYear: URIRef
     dependsOn: URIRef
     derivedFrom: URIRef
+    dutyFrom: URIRef
+    dutyPhrase: URIRef
+    dutyTheme: URIRef
+    dutyTo: URIRef
     endOffset: URIRef
     englishVariant: URIRef
     evidence: URIRef
@@ -140,6 +151,7 @@ class QHFIN(DefinedNamespace):
     repair: URIRef
     repairKind: URIRef
     responsibleBody: URIRef
+    reviewStatus: URIRef
     role: URIRef
     rule: URIRef
     servesTheme: URIRef
@@ -186,6 +198,9 @@ class QHFIN(DefinedNamespace):
     reportedAs: URIRef
     sumOf: URIRef
     supportingEvidence: URIRef
+    wholeBody: URIRef
+    withdrawnTheme: URIRef
+    withdrawnTrigger: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

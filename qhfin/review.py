@@ -42,25 +42,29 @@ def _unit_text(graph: Graph, unit: URIRef) -> str:
     return "".join(parts).strip()
 
 
-def _items(graph: Graph, task: URIRef, notation: str) -> Iterator[dict]:
+def item_nodes(graph: Graph, task: URIRef, notation: str) -> Iterator[tuple[URIRef, dict]]:
+    """Every reviewable link of a task: its qualified node and the item a reviewer judges."""
     for node in graph.objects(task, QHFIN.involvement):
         kind = ROLE_KIND.get(graph.value(node, QHFIN.role))
         if kind is None:
             continue
-        yield _item(graph, node, notation, kind, graph.value(node, QHFIN.body))
+        yield node, _item(graph, node, notation, kind, graph.value(node, QHFIN.body))
     for node in graph.objects(task, QHFIN.qualifiedLink):
         prop = graph.value(node, QHFIN.linkProperty)
         basis = graph.value(node, QHFIN.basis)
         if prop == QHFIN.contributesTo:
-            yield _item(graph, node, notation, "target", graph.value(node, QHFIN.linkObject))
+            yield node, _item(graph, node, notation, "target", graph.value(node, QHFIN.linkObject))
         elif prop == QHFIN.supportsTheme and basis == QHFIN.RuleDerived:
             obj = graph.value(node, QHFIN.linkObject)
-            if (None, QHFIN.linkObject, obj) in graph and any(
-                graph.value(n, QHFIN.basis) == QHFIN.Stated and graph.value(n, QHFIN.linkObject) == obj
-                for n in graph.objects(task, QHFIN.qualifiedLink)
-            ):
+            if any(graph.value(n, QHFIN.basis) == QHFIN.Stated and graph.value(n, QHFIN.linkObject) == obj
+                   for n in graph.objects(task, QHFIN.qualifiedLink)):
                 continue  # the text states this theme itself: nothing to review
-            yield _item(graph, node, notation, "theme", obj)
+            yield node, _item(graph, node, notation, "theme", obj)
+
+
+def _items(graph: Graph, task: URIRef, notation: str) -> Iterator[dict]:
+    for _node, item in item_nodes(graph, task, notation):
+        yield item
 
 
 def _item(graph: Graph, node: URIRef, notation: str, kind: str, obj: URIRef) -> dict:
@@ -119,3 +123,91 @@ def vocabulary(graph: Graph) -> list[str]:
         for iri in sorted(set(graph.subjects(RDF.type, cls))):
             lines.append(f"{local(iri)}\t{label(graph, iri)}\t{label(graph, iri, 'en')}\t{kind}")
     return lines
+
+
+# --- the judgements read back: agreement before adjudication, and the final decisions --------------------------------
+
+NOT_ADDED = "not-added"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def by_item(records: list[dict]) -> dict[str, dict]:
+    """One judgement per item; a second judgement of the same item by the same reviewer is an error, not a vote."""
+    found: dict[str, dict] = {}
+    for r in records:
+        if r["item"] in found:
+            raise ValueError(f"{r['item']}: judged twice by the same reviewer / 同一审阅人重复判断")
+        found[r["item"]] = r
+    return found
+
+
+def category(judgement: dict | None) -> str:
+    """The category κ compares: keep, reject, replace:<new object> (two replacements agree only on the same
+    object), add, or not-added (the item exists only because the other reviewer added it)."""
+    if judgement is None:
+        return NOT_ADDED
+    if judgement["decision"] == "replace":
+        return f"replace:{judgement.get('replacement') or ''}"
+    return judgement["decision"]
+
+
+def kind_of(item: str) -> str:
+    return item.split("|")[1]
+
+
+def cohen_kappa(pairs: list[tuple[str, str]]) -> tuple[float, float | None]:
+    """(observed agreement, Cohen's κ) of two raters' categories; κ is None where chance agreement is 1 (both
+    raters used one and the same category throughout: κ is undefined, not perfect)."""
+    n = len(pairs)
+    if n == 0:
+        return 0.0, None
+    observed = sum(a == b for a, b in pairs) / n
+    cats = {c for pair in pairs for c in pair}
+    chance = sum((sum(a == c for a, _ in pairs) / n) * (sum(b == c for _, b in pairs) / n) for c in cats)
+    if chance >= 1:
+        return observed, None
+    return observed, (observed - chance) / (1 - chance)
+
+
+def agreement(a: list[dict], b: list[dict], packet_items: set[str]) -> list[dict]:
+    """κ per link kind. The universe of a kind is every packet item of that kind (both reviewers judged each one)
+    plus every item either reviewer added; an item one reviewer added is not-added for the other."""
+    ja, jb = by_item(a), by_item(b)
+    universe = sorted(packet_items | set(ja) | set(jb))
+    table = []
+    for kind in (*KINDS, "all"):
+        items = [i for i in universe if kind in ("all", kind_of(i))]
+        pairs = [(category(ja.get(i)), category(jb.get(i))) for i in items]
+        judged = [(category(ja.get(i)), category(jb.get(i))) for i in items if i in packet_items]
+        po, kappa = cohen_kappa(pairs)
+        po_j, kappa_j = cohen_kappa(judged)
+        table.append({"kind": kind, "items": len(items), "packet_items": len(judged),
+                      "added_items": len(items) - len(judged), "agree": sum(x == y for x, y in pairs),
+                      "observed": po, "kappa": kappa, "observed_packet": po_j, "kappa_packet": kappa_j})
+    return table
+
+
+def final_decisions(a: list[dict], b: list[dict], adjudication: list[dict], strict: bool = True) -> dict[str, dict]:
+    """Item → the decision that stands: the reviewers' own where they agree, the adjudicator's where they differ.
+    A disagreement the adjudication does not decide is an error (``strict``; nothing is guessed) or, before the
+    adjudication exists, left out."""
+    ja, jb = by_item(a), by_item(b)
+    adj = by_item(adjudication)
+    final = {}
+    for item in sorted(set(ja) | set(jb)):
+        x, y = ja.get(item), jb.get(item)
+        if category(x) == category(y):
+            decided = {**x, "source": "agreed", "sided_with": "both", "reason_b": y["reason"]}
+        elif item in adj:
+            decided = {**(x or y), **adj[item], "source": "adjudicated"}
+        elif strict:
+            raise ValueError(f"{item}: the reviewers differ and no adjudication decides it / 分歧未经裁定")
+        else:
+            continue
+        if decided["decision"] != NOT_ADDED:
+            final[item] = decided
+    return final

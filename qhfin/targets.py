@@ -7,9 +7,14 @@ from decimal import Decimal
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from . import status
 from .matrix import leaf_tasks
 from .namespaces import QHFIN
 from .resolve import label
+
+NO_DIRECT = ("没有任务经原文、审定或复审确认直接推动该指标；所列任务（如有）仅为规则建议。",
+             "No task moves this indicator directly by the plan's words, a curator's or the review's judgement; the "
+             "tasks listed, if any, are only rules' proposals.")
 
 RELATION_NAME = {QHFIN.AtLeast: "at-least", QHFIN.Exceeds: "exceeds", QHFIN.Approximately: "approximately",
                  QHFIN.Maintain: "maintain", QHFIN.FullCoverage: "full-coverage", QHFIN.RaiseTo: "raise-to"}
@@ -53,6 +58,8 @@ def target_record(graph: Graph, target: URIRef, order: dict[URIRef, int] | None 
     if order is None:
         order = plan_order(graph)
     tasks = sorted((t for t in set(graph.subjects(QHFIN.contributesTo, target)) if t in order), key=order.__getitem__)
+    moves = [_moves(graph, t, target) for t in tasks]
+    direct = any(m["status"] != "rule-proposal" for m in moves)
     return {
         "id": str(target),
         "label": label(graph, target),
@@ -70,7 +77,9 @@ def target_record(graph: Graph, target: URIRef, order: dict[URIRef, int] | None 
         "series": series(graph, target, unit),
         "path": growth_path(base["value"] if base else None, base["year"] if base else None, value, year, growth),
         "required_annual_growth_percent": growth,
-        "tasks": [{"id": str(t), "label": label(graph, t)} for t in tasks],
+        "tasks": [{"id": str(t), "label": label(graph, t), **m} for t, m in zip(tasks, moves, strict=True)],
+        "moved_directly": direct,
+        "no_direct_task": None if direct else {"zh": NO_DIRECT[0], "en": NO_DIRECT[1]},
         "comment": [str(c) for c in graph.objects(target, RDFS.comment)],
     }
 
@@ -96,6 +105,26 @@ def growth_path(baseline: float | None, base_year: int | None, target: float | N
     if growth is not None:
         return [{"year": base_year + i, "value": round(baseline * (1 + growth / 100) ** i, 4)} for i in range(steps + 1)]
     return [{"year": base_year + i, "value": round(baseline + (target - baseline) * i / steps, 4)} for i in range(steps + 1)]
+
+
+def _moves(graph: Graph, task: URIRef, target: URIRef) -> dict:
+    """Why a task moves a target: the review's reason (or a curator's note), else the rule's rationale."""
+    nodes = [n for n in graph.objects(task, QHFIN.qualifiedLink)
+             if graph.value(n, QHFIN.linkProperty) == QHFIN.contributesTo and graph.value(n, QHFIN.linkObject) == target]
+    keys = [status.node_status(graph, n) for n in nodes]
+    key = status.strongest(keys)
+    node = nodes[keys.index(key)] if nodes else None
+    notes = [x for x in graph.objects(node, QHFIN.curationNote) if getattr(x, "language", None) == "zh"] if node else []
+    rule = graph.value(node, QHFIN.rule) if node is not None else None
+    if notes:
+        zh = str(sorted(notes)[0])
+        en = "Reviewed: see the reason in Chinese" if key != "rule-proposal" else "curated"
+    elif rule is not None:
+        zh, en = label(graph, rule, "zh") + "（规则，未经复审）", label(graph, rule, "en") + " (rule, not reviewed)"
+    else:
+        zh, en = "", ""
+    return {"status": key, "status_zh": status.zh(key), "status_en": status.en(key), "reason_zh": zh, "reason_en": en,
+            "rule": str(rule) if rule is not None else None}
 
 
 def plan_order(graph: Graph) -> dict[URIRef, int]:

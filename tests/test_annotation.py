@@ -23,7 +23,11 @@ def test_stated_lead_is_quoted(graph):
     assert [str(graph.value(n, QHFIN.evidence)) for n in leads if graph.value(n, QHFIN.basis) == QHFIN.Stated] == [
         "省地方金融监管局牵头"
     ]
-    assert QHFIN.Cooperating in roles(graph, task, BODY["relevant-departments"])
+    # "有关部门按职责分工负责" is stated, but 有关部门 is a group, never a 配合单位 by itself: the review rejected it
+    # and kept the rejection with its reason (docs/review.md)
+    assert not roles(graph, task, BODY["relevant-departments"]) & {QHFIN.Cooperating, QHFIN.PerDuty}
+    rejected = [n for n in graph.objects(task, QHFIN.rejectedLink) if graph.value(n, QHFIN.linkObject) == BODY["relevant-departments"]]
+    assert rejected and any("有关部门" in str(x) for n in rejected for x in graph.objects(n, QHFIN.curationNote))
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,8 @@ def test_shapes_pass_shacl_for_shacl(config):
 def test_violation_queries_load_with_their_messages(config):
     queries = violation_queries(config.shapes_dir)
     assert {q.name for q in queries} == {"StatedLinkEvidence", "DerivedLinkRule", "CuratedLinkNote",
-                                          "TaskDirectLinkQualified", "DependsOnAcyclic"}
+                                          "TaskDirectLinkQualified", "DependsOnAcyclic", "ReviewedLinkReason",
+                                          "RuleLinkReviewStatus", "ReviewedRowNoGroup"}
     assert all(q.message_zh and q.message_en for q in queries)
 
 
