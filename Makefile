@@ -1,4 +1,5 @@
-# The two commands of the README: `make run` (set up, build, validate, print statistics) and `make test`.
+# The two commands of the README: `make serve` (set up, build and validate the graph, serve it; PORT=… HOST=… to
+# choose where) and `make test` (set up and run the whole suite). `make run` builds, validates and prints statistics.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,8 +12,8 @@ COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet -e '.[test]'
 	touch $@
 
 run: $(BIN)/qhfin
@@ -43,8 +44,10 @@ GRAPH_INPUTS := $(shell find source ontology shapes graph -type f 2>/dev/null) $
 build/qhfin.trig: $(BIN)/qhfin $(GRAPH_INPUTS)
 	$(BIN)/qhfin build
 
+PORT ?=
+HOST ?=
 serve: $(BIN)/qhfin build/qhfin.trig $(YASGUI) $(CYTOSCAPE) $(CHARTJS)
-	$(BIN)/qhfin serve
+	$(BIN)/qhfin serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 # The SPARQL editor (YASGUI) from the npm registry, served by the app itself: nothing is fetched from a CDN at run time.
 YASGUI_VERSION := 4.6.2

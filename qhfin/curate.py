@@ -17,6 +17,7 @@ from rdflib import Graph, URIRef
 from .atomic import clean_leftovers, replace_all
 from .build import BuildError, build, union
 from .config import Config
+from .duties import moved_name
 from .matrix import COLUMNS, ERAS, leaf_tasks, row, text_of
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
@@ -75,10 +76,19 @@ def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     return sheet, rows
 
 
-def _names(cell: object) -> list[str]:
-    """The body names of a cell; the export's notes in （…） are dropped first (they hold "，" themselves)."""
-    text = MARK_RE.sub("", str(cell)).strip()
-    return [n.strip() for n in re.split(r"[、，,；;\n]", text) if n.strip()]
+def _names(cell: object) -> list[tuple[str, str]]:
+    """(name, the export's note on it) per body of a cell: split on 、，,；; and line breaks outside （…）, since the
+    notes hold "，" themselves (“（2023年改革承接金融消费者保护职责，推导）”)."""
+    pieces, depth, current = [], 0, ""
+    for ch in str(cell):
+        depth += (ch == "（") - (ch == "）")
+        if depth <= 0 and ch in "、，,；;\n":
+            pieces.append(current)
+            current, depth = "", 0
+        else:
+            current += ch
+    pieces.append(current)
+    return [(MARK_RE.sub("", p).strip(), "".join(MARK_RE.findall(p))) for p in pieces if MARK_RE.sub("", p).strip()]
 
 
 def _same(a: object, b: object) -> bool:
@@ -99,6 +109,18 @@ def _read_only_edits(graph: Graph, sheet: str, number: int, task: URIRef, cells:
             if not any(_same(cells[header], text_of(e[headers[header]])) for e in exported)]
 
 
+def _as_in_plan(graph: Graph, task: URIRef, body: URIRef, role: URIRef) -> URIRef:
+    """The body as the 2021 graph has it: a 2023 export names the new owner of a duty the reform moved (the cell then
+    stands for the body the duty moved from, one in the same role first) or a successor (its predecessor)."""
+    nodes = sorted(graph.objects(task, QHFIN.involvement), key=lambda n: (graph.value(n, QHFIN.role) != role, str(n)))
+    for node in nodes:
+        original = graph.value(node, QHFIN.body)
+        moved = moved_name(graph, task, original) if original is not None else None
+        if moved and moved[1] == str(body):
+            return original
+    return _predecessor(graph, body)
+
+
 def _predecessor(graph: Graph, body: URIRef) -> URIRef:
     """A successor's name (2023 export) stands for the body the plan named."""
     for event in graph.objects(body, ORG.resultedFrom):
@@ -108,8 +130,25 @@ def _predecessor(graph: Graph, body: URIRef) -> URIRef:
     return body
 
 
-def parse_rows(graph: Graph, sheet: str, rows: list[tuple[int, dict[str, object]]]) -> dict[URIRef, tuple[list, list]]:
-    """Every row checked; the desired (leads, cooperating) per task, or an MatrixImportError naming every bad cell."""
+def _exported_unchanged(current: Graph, task: URIRef, cells: dict) -> tuple[list, list] | None:
+    """The row's (leads, cooperating) as the graph has them when its two body cells are exactly what an export of
+    either era wrote. A 2023 export merges bodies (a duty the reform moved, a renamed regulator) and so cannot be
+    read back body by body; an unchanged row must still change nothing."""
+    for era in ERAS:
+        exported = row(current, task, era)
+        if _same(cells.get(LEAD_HEADER, ""), text_of(exported["lead"])) and \
+                _same(cells.get(COOP_HEADER, ""), text_of(exported["cooperating"])):
+            roles = _roles(current, task)
+            return ([b for b, r in roles.items() if QHFIN.Lead in r],
+                    [b for b, r in roles.items() if r & {QHFIN.Cooperating, QHFIN.PerDuty}])
+    return None
+
+
+def parse_rows(graph: Graph, sheet: str, rows: list[tuple[int, dict[str, object]]],
+               current: Graph | None = None) -> dict[URIRef, tuple[list, list]]:
+    """Every row checked; the desired (leads, cooperating) per task, or an MatrixImportError naming every bad cell.
+    ``graph`` is the graph without earlier imports, ``current`` the one the file was exported from (default: the same)."""
+    current = graph if current is None else current
     resolver = Resolver(graph)
     tasks = {str(graph.value(t, URIRef("http://www.w3.org/2004/02/skos/core#notation"))): t for t in leaf_tasks(graph)}
     errors: list[RowError] = []
@@ -129,11 +168,16 @@ def parse_rows(graph: Graph, sheet: str, rows: list[tuple[int, dict[str, object]
         if task in desired:
             errors.append(RowError(sheet, number, ID_HEADER, "任务编号重复", "duplicate task ID"))
         errors += _read_only_edits(graph, sheet, number, task, cells)
+        if (kept := _exported_unchanged(current, task, cells)) is not None:
+            desired[task] = kept
+            continue
         resolved: list[list[URIRef]] = [[], []]
         for slot, header in enumerate((LEAD_HEADER, COOP_HEADER)):
-            for name in _names(cells.get(header, "")):
+            for name, note in _names(cells.get(header, "")):
                 try:
-                    resolved[slot].append(_predecessor(graph, resolver.resolve("body", name)))
+                    body = resolver.resolve("body", name)
+                    resolved[slot].append(_as_in_plan(graph, task, body, (QHFIN.Lead, QHFIN.Cooperating)[slot])
+                                          if "承接" in note else _predecessor(graph, body))
                 except LookupError:
                     errors.append(RowError(sheet, number, header, f"未知单位“{name}”", f"unknown body “{name}”"))
         if not resolved[0]:
@@ -201,7 +245,8 @@ def import_matrix(config: Config, path: Path) -> tuple[int, int]:
     clean_leftovers(target.parent, config.build_dir)
     sheet, rows = read_rows(path)  # the file first: a hostile one is refused before any build
     baseline = union(build(config, {target: ""}))
-    desired = parse_rows(baseline, sheet, rows)
+    current = union(build(config)) if target.exists() else baseline  # what the file was exported from
+    desired = parse_rows(baseline, sheet, rows, current)
     previous = Graph().parse(target, format="turtle") if target.exists() else Graph()
     recs = records(baseline, desired)
     kept = _kept(previous, set(desired))

@@ -90,6 +90,8 @@ def series(graph: Graph, target: URIRef, unit: object) -> list[dict]:
     found = {}
     for obs in graph.subjects(QHFIN.indicator, indicator) if indicator is not None else ():
         year, value = str(graph.value(obs, QHFIN.refPeriod) or ""), _number(graph.value(obs, QHFIN.value))
+        if (obs, RDF.type, QHFIN.ActualFigure) in graph:  # actuals are drawn by the evaluation, not as the plan's series
+            continue
         if year.isdigit() and value is not None and graph.value(obs, QHFIN.unit) == unit and obs != target:
             found[int(year)] = {"year": int(year), "value": value, "as_printed": str(graph.value(obs, QHFIN.asPrinted) or "")}
     return [found[y] for y in sorted(found)]

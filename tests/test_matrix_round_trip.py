@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from openpyxl import load_workbook
 
@@ -44,3 +47,24 @@ def test_an_edit_to_a_read_only_column_is_refused_naming_the_cell(graph, tmp_pat
         parse_rows(graph, sheet, rows)
     message = str(caught.value)
     assert "第4行" in message and header in message and "只读" in message and "read-only" in message
+
+
+def test_a_changed_2023_row_maps_the_new_owner_back_to_the_body_the_duty_moved_from(graph, tmp_path):
+    """In a 2023 export the consumer-protection rows name the financial regulator (the duty moved there from the
+    central bank); an edit to such a row's cooperating bodies keeps its lead as the plan's era has it."""
+    path = tmp_path / "m.csv"
+    path.write_bytes(WRITERS["csv"](matrix(graph, Filters(chapter="4-1-3"), era="2023")))
+    text = path.read_text(encoding="utf-8-sig").splitlines()
+    index = next(i for i, line in enumerate(text) if line.split(",")[1] == "4-1-3-3-3")
+    cells = next(csv.reader([text[index]]))
+    assert "承接金融消费者保护职责" in cells[5]
+    cells[6] = "青海银行"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    text[index] = buffer.getvalue()
+    path.write_text("\n".join(text) + "\n", encoding="utf-8-sig")
+    sheet, rows = read_rows(path)
+    desired = parse_rows(graph, sheet, rows)
+    leads, cooperating = next(v for t, v in desired.items() if str(t).endswith("/4-1-3-3-3"))
+    assert [str(b).rsplit("/", 1)[1] for b in leads] == ["pboc-xining"]
+    assert [str(b).rsplit("/", 1)[1] for b in cooperating] == ["qinghai-bank"]
