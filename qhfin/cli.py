@@ -30,9 +30,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = _config(args)
     clean_project(config.graph_dir, config.build_dir)
     ds = build(config)
-    findings = check(union(ds), config.shapes_dir)
+    graph = union(ds)
+    findings = check(graph, config.shapes_dir)
     for f in findings:
-        print(f.line(), file=sys.stderr)
+        print(f.readable(graph), file=sys.stderr)
     code = exit_code(findings)
     if code:
         print("构建失败：图谱未通过SHACL校验 / build failed: the graph violates the shapes", file=sys.stderr)

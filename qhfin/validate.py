@@ -29,6 +29,21 @@ class Finding:
     def line(self) -> str:
         return f"{self.severity}\t{self.focus}\t{self.path}\t{self.message_zh} / {self.message_en}\t{self.shape}"
 
+    def readable(self, graph: Graph) -> str:
+        """The finding as a person reads it: severity in words, the node by its short name and label, the message."""
+        from .namespaces import PREFIXES
+        from .resolve import label
+
+        def short(iri: str) -> str:
+            best = max(((p, ns) for p, ns in PREFIXES.items() if iri.startswith(str(ns))), key=lambda x: len(str(x[1])),
+                       default=None)
+            return f"{best[0]}:{iri[len(str(best[1])):]}" if best else iri
+
+        name = label(graph, URIRef(self.focus)) if self.focus.startswith("http") else ""
+        node = short(self.focus) + (f"「{name}」" if name and name != self.focus else "")
+        severity = {"Violation": "违规 Violation", "Warning": "警告 Warning", "Info": "提示 Info"}.get(self.severity, self.severity)
+        return f"{severity} · {node} · {short(self.path)}：{self.message_zh} / {self.message_en}"
+
 
 def shapes_graph(shapes_dir: Path) -> Graph:
     g = Graph()

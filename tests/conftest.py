@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,7 +96,12 @@ def oxigraph_server(app):
 
     from qhfin.cli import main
 
-    binary = shutil.which("oxigraph") or str(Path(__file__).resolve().parents[1] / ".venv" / "bin" / "oxigraph")
+    venv = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "oxigraph"
+    binary = shutil.which("oxigraph") or (str(venv) if venv.exists() else None)
+    if binary is None:  # installed with the test extras (PyPI oxigraph); CI requires it, a partial set-up skips
+        if os.environ.get("CI") or os.environ.get("QHFIN_REQUIRE_BROWSER"):
+            pytest.fail("the Oxigraph server (PyPI oxigraph, in the test extras) is not installed")
+        pytest.skip("the Oxigraph server is not installed: pip install -e '.[test]' (or make test) brings it")
     port = _free_port()
     process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -107,8 +113,6 @@ def oxigraph_server(app):
         except OSError:
             time.sleep(0.1)
     config = app.config["QHFIN"]
-    import os
-
     saved = os.environ.get("QHFIN_BUILD_DIR")
     os.environ["QHFIN_BUILD_DIR"] = str(config.build_dir)
     try:

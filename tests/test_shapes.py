@@ -63,3 +63,14 @@ def test_example_is_caught_by_exactly_its_shape(path, config):
         assert fired == set() and exit_code(findings) == 0
     else:
         assert fired == {want} and exit_code(findings) == 1
+
+
+def test_a_finding_reads_with_short_names_labels_and_both_languages(graph):
+    """Issue 14: `qhfin build` printed findings as raw IRIs; a person reads the node's short name and label."""
+    from qhfin.validate import Finding
+
+    finding = Finding("Warning", "https://w3id.org/qhfin/id/task/4-1-1-1-1", "https://w3id.org/qhfin/ontology#supportsTheme",
+                      "该任务未关联任何主题", "The task serves no theme", "https://w3id.org/qhfin/shapes#TaskTheme")
+    text = finding.readable(graph)
+    assert text.startswith("警告 Warning · task:4-1-1-1-1「") and "qhfin:supportsTheme" in text
+    assert "该任务未关联任何主题 / The task serves no theme" in text and "https://" not in text
