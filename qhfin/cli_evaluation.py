@@ -11,31 +11,16 @@ import json
 import sys
 from pathlib import Path
 
-from .atomic import guarded
+from .cli_import import run_import
 from .config import Config
-from .sheets import ImportRefused
-
-
-def _refused(exc: ImportRefused) -> int:
-    print("导入被拒绝，未作任何修改 / import refused, nothing changed:", file=sys.stderr)
-    for error in exc.errors:
-        print(f"  {error}", file=sys.stderr)
-    return 1
 
 
 def cmd_actuals(args: argparse.Namespace) -> int:
     from .actuals import import_actuals
 
     config = Config.from_env(root=args.root)
-    try:
-        rows, total = guarded(lambda: import_actuals(config, Path(args.file)))
-    except ImportRefused as exc:
-        return _refused(exc)
-    except OSError as exc:
-        print(f"无法写入，未作任何修改 / cannot write, nothing changed: {exc}", file=sys.stderr)
-        return 1
-    print(f"已导入实际数 {rows} 条，现共 {total} 条 / imported {rows} figures, {total} in all")
-    return 0
+    return run_import(lambda: import_actuals(config, Path(args.file)),
+                      lambda done: f"已导入实际数 {done[0]} 条，现共 {done[1]} 条 / imported {done[0]} figures, {done[1]} in all")
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
@@ -59,15 +44,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if not args.files:
         print("用法 / usage: qhfin progress import FILE.xlsx [FILE.xlsx …]", file=sys.stderr)
         return 2
-    try:
-        reports, total = guarded(lambda: import_progress(config, [Path(f) for f in args.files]))
-    except ImportRefused as exc:
-        return _refused(exc)
-    except OSError as exc:
-        print(f"无法写入，未作任何修改 / cannot write, nothing changed: {exc}", file=sys.stderr)
-        return 1
-    print(f"已导入进展报告 {reports} 条，现共 {total} 条 / imported {reports} progress reports, {total} in all")
-    return 0
+    return run_import(lambda: import_progress(config, [Path(f) for f in args.files]),
+                      lambda done: f"已导入进展报告 {done[0]} 条，现共 {done[1]} 条 / imported {done[0]} progress reports, {done[1]} in all")
 
 
 def cmd_evaluation(args: argparse.Namespace) -> int:

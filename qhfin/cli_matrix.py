@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from .atomic import guarded
 from .build import union
+from .cli_import import run_import
 from .config import Config
-from .curate import MatrixImportError, import_matrix
+from .curate import import_matrix
 from .matrix import ERAS, LEVELS, Filters, MatrixError, matrix
 from .store import load
 from .writers import WRITERS, write_out
@@ -21,18 +21,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         if not args.file:
             print("用法 / usage: qhfin matrix import FILE.xlsx", file=sys.stderr)
             return 2
-        try:
-            written, rows = guarded(lambda: import_matrix(config, Path(args.file)))
-        except MatrixImportError as exc:
-            print("导入被拒绝，未作任何修改 / import refused, nothing changed:", file=sys.stderr)
-            for error in exc.errors:
-                print(f"  {error}", file=sys.stderr)
-            return 1
-        except OSError as exc:
-            print(f"无法写入，未作任何修改 / cannot write, nothing changed: {exc}", file=sys.stderr)
-            return 1
-        print(f"已导入 {rows} 行，审定记录 {written} 条 / imported {rows} rows, {written} curation records")
-        return 0
+        return run_import(lambda: import_matrix(config, Path(args.file)),
+                          lambda done: f"已导入 {done[1]} 行，审定记录 {done[0]} 条 / imported {done[1]} rows, {done[0]} curation records")
     fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "md")
     if fmt not in WRITERS:
         print(f"未知格式 / unknown format: {fmt} ({', '.join(WRITERS)})", file=sys.stderr)

@@ -9,7 +9,6 @@ then a trial build with the new curation must pass the shapes; only then is the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -21,7 +20,7 @@ from .duties import moved_name
 from .matrix import COLUMNS, ERAS, leaf_tasks, row, text_of
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
-from .sheets import SheetError, read_cells
+from .sheets import CellError, ImportRefused, SheetError, read_cells
 from .validate import check
 from .writers import SHEET
 
@@ -35,24 +34,11 @@ MAX_ROWS = 5000
 NOTE = ('"由任务分工表导入的人工审定。"@zh, "Curated through an imported task-responsibility matrix."@en')
 
 
-@dataclass(frozen=True)
-class RowError:
-    sheet: str
-    row: int
-    column: str
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return f"{self.sheet} 第{self.row}行 {self.column}列：{self.zh} / sheet {self.sheet}, row {self.row}, column {self.column}: {self.en}"
+RowError = CellError  # one bad cell, named by sheet, row and column (the same for every import)
 
 
-class MatrixImportError(ValueError):
+class MatrixImportError(ImportRefused):
     """The file is refused as a whole; ``errors`` names every bad row."""
-
-    def __init__(self, errors: list[RowError] | list[str]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-from .namespaces import GRAPH_CURATED, GRAPH_DERIVED, GRAPH_PLAN, GRAPH_STATED
+from .namespaces import GRAPH_ACTUALS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_PLAN, GRAPH_PROGRESS, GRAPH_STATED
 from .resolve import KINDS, NotFound, Resolver
 from .sparql import Binding, Decision, SparqlError, guard
 
@@ -33,7 +33,8 @@ KEYS = ("title_zh", "title_en", "description", "param")
 HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 PARAM = re.compile(r"^([A-Za-z_]\w*)\s+(\w+)\s+(\S+)\s+(.+?)(?:\s*=\s*(.+))?$")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-GRAPHS = tuple(str(g) for g in (GRAPH_PLAN, GRAPH_STATED, GRAPH_DERIVED, GRAPH_CURATED))
+# the dataset: the plan and its links by basis, and the evaluation's staff-entered graphs (issue 15)
+GRAPHS = tuple(str(g) for g in (GRAPH_PLAN, GRAPH_STATED, GRAPH_DERIVED, GRAPH_CURATED, GRAPH_ACTUALS, GRAPH_PROGRESS))
 
 
 class QueryFileError(ValueError):
