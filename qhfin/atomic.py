@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from .config import Config
+
 T = TypeVar("T")
 
 PREFIX = ".import-"
@@ -28,6 +30,13 @@ def is_data_file(path: Path) -> bool:
     """A file the build reads: Turtle, and not hidden. Hidden names are work in progress (an import's temporary
     file, an editor's swap file): one left by an interrupted import must never be applied by the next build."""
     return path.suffix == ".ttl" and not path.name.startswith(".")
+
+
+def stale(config: Config) -> bool:
+    """The build is older than one of its inputs (a curator edited graph/…): answering from it would mislead."""
+    built = config.built_graph.stat().st_mtime
+    inputs = [config.source_file, config.ontology_file, *(p for p in config.graph_dir.rglob("*.ttl") if is_data_file(p))]
+    return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
 def write_beside(path: Path, write: Callable[[BinaryIO], object]) -> Path:

@@ -22,24 +22,22 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .atomic import clean_project
-    from .build import build, union
-    from .store import save
-    from .validate import check, exit_code
+    from .build import union
+    from .store import GateError, gate
 
     config = _config(args)
-    clean_project(config.graph_dir, config.build_dir)
-    ds = build(config)
+    try:
+        ds, findings = gate(config)
+    except GateError as exc:
+        for f in exc.findings:
+            print(f.readable(exc.graph), file=sys.stderr)
+        print("构建失败：图谱未通过SHACL校验，未保存 / build failed: the graph violates the shapes, nothing saved",
+              file=sys.stderr)
+        return 1
     graph = union(ds)
-    findings = check(graph, config.shapes_dir)
     for f in findings:
         print(f.readable(graph), file=sys.stderr)
-    code = exit_code(findings)
-    if code:
-        print("构建失败：图谱未通过SHACL校验 / build failed: the graph violates the shapes", file=sys.stderr)
-        return code
-    save(ds, config)
-    print(f"已写入 / written: {config.built_graph} ({len(union(ds))} triples)")
+    print(f"已写入 / written: {config.built_graph} ({len(graph)} triples)")
     return 0
 
 

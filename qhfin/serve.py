@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from .atomic import clean_project
+from .atomic import clean_project, stale
 from .config import Config
 from .engine import Engine, GraphFileError, open_engine
 from .queries import QueryFileError, load_queries
@@ -28,25 +28,21 @@ class StartError(RuntimeError):
 
 
 def prepare(config: Config) -> None:
-    """Make sure there is a built graph (a missing one is built and validated) and loadable named queries."""
+    """Make sure the graph to serve has passed the gate (a missing or stale build goes through ``store.gate``, the
+    same as ``qhfin build``) and the named queries load."""
     path = config.built_graph
     clean_project(config.graph_dir, config.build_dir)
-    if not config.sparql_endpoint and not path.exists():
-        from .build import BuildError, build, union
-        from .store import save
-        from .validate import exit_code, shapes_graph, validate
+    if not config.sparql_endpoint and (not path.exists() or stale(config)):
+        from .build import BuildError
+        from .store import GateError, gate
 
-        log.warning("%s is missing: building it (qhfin build)", path)
+        log.warning("%s is %s: building it through the gate (qhfin build)", path, "stale" if path.exists() else "missing")
         try:
-            ds = build(config)
+            gate(config)
         except BuildError as exc:
-            raise StartError(f"{path} 不存在且无法构建 / is missing and cannot be built: {exc}") from None
-        findings = validate(union(ds), shapes_graph(config.shapes_dir))
-        if exit_code(findings):
-            first = next(f for f in findings if f.severity == "Violation")
-            raise StartError(f"{path} 不存在，构建结果未通过SHACL校验 / is missing and the build violates the shapes "
-                             f"(qhfin validate lists them all): {first.line()}")
-        save(ds, config)
+            raise StartError(f"{path} 无法构建 / cannot be built: {exc}") from None
+        except GateError as exc:
+            raise StartError(f"{path}: {exc}") from None
     try:
         load_queries(config.queries_dir, cache=config.query_cache)  # the graph file: each embedded worker checks it as it loads it
     except QueryFileError as exc:
@@ -65,7 +61,7 @@ def start(config: Config, meanwhile: Callable[[], T]) -> tuple[Engine, T]:
             box["error"] = exc
 
     opener = None
-    if config.sparql_endpoint or config.built_graph.exists():
+    if config.sparql_endpoint or (config.built_graph.exists() and not stale(config)):  # else: the gate first
         opener = threading.Thread(target=open_it, name="qhfin-engine-start")
         opener.start()
     try:

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .atomic import is_data_file
+from .atomic import clean_project, stale
 from .build import build, union
 from .config import Config
 from .namespaces import PREFIXES
@@ -22,25 +22,44 @@ FORMATS = {  # format name → (rdflib serializer, file suffix, media type)
 }
 
 
+class GateError(RuntimeError):
+    """The graph violates the shapes; nothing was saved. ``findings`` lists every finding, warnings included."""
+
+    def __init__(self, findings: list, graph: Graph) -> None:
+        self.findings, self.graph = findings, graph
+        first = next(f for f in findings if f.severity == "Violation")
+        super().__init__(f"图谱未通过SHACL校验，未保存（qhfin validate 列出全部）/ the graph violates the shapes and was "
+                         f"not saved (qhfin validate lists them all): {first.line()}")
+
+
+def gate(config: Config) -> tuple[Dataset, list]:
+    """The one way a build reaches ``build/qhfin.trig``: build → SHACL shapes → violation queries → save, nothing
+    saved on a violation (GateError). ``qhfin build``, ``qhfin serve`` and ``load`` of a missing or stale build all
+    come through here, so no command ever answers from a graph the gate has not passed."""
+    from .validate import check, exit_code  # pyshacl: a second of imports, only when a build is made
+
+    clean_project(config.graph_dir, config.build_dir)
+    ds = build(config)
+    graph = union(ds)
+    findings = check(graph, config.shapes_dir)
+    if exit_code(findings):
+        raise GateError(findings, graph)
+    save(ds, config)
+    return ds, findings
+
+
 def load(config: Config, *, rebuild: bool = False) -> Dataset:
-    """The built dataset: read from ``build/qhfin.trig``, building it first when missing or asked to."""
+    """The built dataset: read from ``build/qhfin.trig``, made through the gate first when missing, stale (a curator
+    edited graph/…) or asked for."""
     path = config.built_graph
     if rebuild or not path.exists() or stale(config):
-        ds = build(config)
-        save(ds, config)
-        return ds
+        return gate(config)[0]
     ds = Dataset()
     ds.parse(path, format="trig")
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     return ds
 
-
-def stale(config: Config) -> bool:
-    """The build is older than one of its inputs (a curator edited graph/…): answering from it would mislead."""
-    built = config.built_graph.stat().st_mtime
-    inputs = [config.source_file, config.ontology_file, *(p for p in config.graph_dir.rglob("*.ttl") if is_data_file(p))]
-    return any(p.stat().st_mtime > built for p in inputs if p.exists())
 
 
 def save(ds: Dataset, config: Config) -> None:

@@ -152,6 +152,7 @@ def test_the_union_default_graph_is_used_when_the_upstream_has_one(app_with, uni
         server.shutdown()
 
 
+@pytest.mark.slow  # a minute of a store going down and coming back: `make test-slow`
 def test_the_pages_read_the_external_store_and_wait_for_it_when_it_is_down(app):
     """On an external engine the pages' graph comes from that store, not from a local build; a store that is down
     at start gets a 503 with a message for the pages (SPARQL: 502), and the service picks the data up without a
