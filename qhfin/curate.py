@@ -20,7 +20,7 @@ from .duties import moved_name
 from .matrix import COLUMNS, ERAS, leaf_tasks, row, text_of
 from .namespaces import ORG, QHFIN
 from .resolve import Resolver
-from .sheets import CellError, ImportRefused, SheetError, read_cells
+from .sheets import CellError, ImportRefused, read_table
 from .validate import check
 from .writers import SHEET
 
@@ -30,7 +30,6 @@ MARK_RE = re.compile(r"（[^（）]*）")  # notes the export adds to a name: "�
 # columns the import does not apply: an edit there is refused, naming the cell, never dropped in silence
 READ_ONLY = ("chapter", "key_task", "measure", "addressees", "deadline", "targets", "instruments", "source")
 MAX_CELL = 2000
-MAX_ROWS = 5000
 NOTE = ('"由任务分工表导入的人工审定。"@zh, "Curated through an imported task-responsibility matrix."@en')
 
 
@@ -41,25 +40,13 @@ class MatrixImportError(ImportRefused):
     """The file is refused as a whole; ``errors`` names every bad row."""
 
 
-def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    """(sheet name, [(row number, {header: text})]) from an xlsx or a csv file, bounded before it is parsed."""
+def read_rows(path: Path) -> tuple[str, list[tuple[int, dict[str, object]]]]:
+    """(sheet name, [(row number, {header: value})]) from an xlsx or a csv file, bounded before it is parsed
+    (``sheets.read_table``, as for every import); a refusal is this import's own error type."""
     try:
-        sheet, table = read_cells(path, SHEET, MAX_ROWS)
-    except SheetError as exc:
+        return read_table(path, SHEET, (ID_HEADER, LEAD_HEADER, COOP_HEADER))
+    except ImportRefused as exc:
         raise MatrixImportError(exc.errors) from exc
-    if not table:
-        raise MatrixImportError([f"{sheet}: 空表 / the sheet is empty"])
-    header = [str(h).strip() for h in table[0]]
-    missing = [h for h in (ID_HEADER, LEAD_HEADER, COOP_HEADER) if h not in header]
-    if missing:
-        raise MatrixImportError([f"{sheet}: 第1行缺少列 {'、'.join(missing)} / row 1 lacks the columns {', '.join(missing)}"])
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        cells = {h: values[i] if i < len(values) else "" for i, h in enumerate(header)}
-        if all(str(v).strip() == "" for v in cells.values()):
-            continue
-        rows.append((number, cells))
-    return sheet, rows
 
 
 def _names(cell: object) -> list[tuple[str, str]]:
