@@ -19,6 +19,8 @@ from rdflib import Dataset, Graph
 
 from qhfin.config import Config
 from qhfin.engine import Engine, open_engine
+from qhfin.queries import load_queries
+from qhfin.reader import Reader, file_version, time_version
 from qhfin.resolve import Resolver
 from qhfin.sparql import SparqlError
 from qhfin.store import from_quads, load_with_union
@@ -84,6 +86,7 @@ class State:
             self._loaded.set()
         self._engine = engine
         self._engine_lock = threading.Lock()
+        self._reader: Reader | None = None
         self._closed = threading.Event()
         self.permanent = permanent  # the graph is kept until the process ends (``_for_good``)
 
@@ -162,6 +165,19 @@ class State:
             if self._engine is None:
                 self._engine = open_engine(self.config)
             return self._engine
+
+    @property
+    def reader(self) -> Reader:
+        """The graph read through the engine by named queries (``qhfin.reader``): what the pages show."""
+        with self._engine_lock:
+            reader = self._reader
+        if reader is None:
+            config = self.config
+            version = time_version(config.cache_seconds) if config.sparql_endpoint else file_version(config.built_graph)
+            reader = Reader(self.engine, load_queries(config.queries_dir, cache=config.query_cache), version)
+            with self._engine_lock:
+                self._reader = self._reader or reader
+        return self._reader
 
     def close(self) -> None:
         self._closed.set()

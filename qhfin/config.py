@@ -31,6 +31,9 @@ SETTINGS = (
     Setting("heavy_after", "0.5", "查询运行超过该秒数即视为长查询，移出快速通道", "seconds after which a running query counts as long and leaves the fast lane"),
     Setting("worker_memory_mb", "2048", "每个工作进程的内存上限（MB）", "memory limit of each worker process in MB"),
     Setting("result_cache_mb", "64", "SPARQL结果缓存大小（MB），0为关闭", "size of the SPARQL result cache in MB; 0 turns it off"),
+    Setting("cache_seconds", "30", "外部存储上的页面与API缓存有效期（秒）：存储中的改动至迟在此时间后可见",
+            "how long the pages and the API keep what they read from an external store, in seconds: a change made in "
+            "the store shows within this time"),
     Setting("sparql_endpoint", "", "外部SPARQL查询端点；为空则使用内嵌引擎", "external SPARQL query endpoint; empty: the embedded engine"),
     Setting("upstream_union", "auto", "外部存储的默认图是否已是全部命名图之并（如 oxigraph serve --union-default-graph）：yes、no 或 auto（启动后探测一次）",
             "whether the external store's default graph already is the union of its named graphs (as with oxigraph serve --union-default-graph): yes, no, or auto (asked once)"),
@@ -70,6 +73,7 @@ class Config:
     heavy_after: float = 0.5
     worker_memory_mb: int = 2048
     result_cache_mb: int = 64
+    cache_seconds: float = 30.0
     sparql_endpoint: str = ""
     upstream_union: str = "auto"
     sparql_update_endpoint: str = ""

@@ -67,6 +67,7 @@ class Request:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     bindings: tuple[tuple[str, Binding], ...] = ()
+    row_limit: int = 0  # 0: the service's (QHFIN_ROW_LIMIT); the pages' own reads (``qhfin.reader``) ask for more
 
 
 class Engine(Protocol):
@@ -256,16 +257,18 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
         if request.bindings:
             options["substitutions"] = {ox.Variable(name): term(b) for name, b in request.bindings}
 
+        limit = request.row_limit or row_limit
+
         def run() -> object:
             try:
-                return store.query(capped(request.text, decision, row_limit), **options)
+                return store.query(capped(request.text, decision, limit), **options)
             except SyntaxError as exc:
                 raise syntax_error(str(exc)) from None
             except (RuntimeError, OSError) as exc:  # the engine refuses to evaluate this text (a bad substitution)
                 raise QueryFailed("查询无法执行", "The query cannot be evaluated", str(exc)) from None
 
         fmt = request.formats.for_form(decision.form)
-        return decision, render(run(), decision.form, fmt, row_limit, TURTLE_PREFIXES, rerun=run)
+        return decision, render(run(), decision.form, fmt, limit, TURTLE_PREFIXES, rerun=run)
 
     _serve(conn, handle)
 
@@ -299,7 +302,8 @@ class ExternalEngine(_Base):
         assert decision is not None
         fmt = request.formats.for_form(decision.form)
         text = based(with_bindings(request.text, dict(request.bindings)))
-        params = [("query", capped(text, decision, self.config.row_limit))]
+        limit = request.row_limit or self.config.row_limit
+        params = [("query", capped(text, decision, limit))]
         if request.default_graphs or request.named_graphs:
             params += [("default-graph-uri", g) for g in request.default_graphs]
             params += [("named-graph-uri", g) for g in request.named_graphs]
@@ -310,9 +314,9 @@ class ExternalEngine(_Base):
         status, media_type, body = self._ask(params, accept)
         try:
             if decision.form == "SELECT" and fmt == "json" and "json" in media_type:
-                return decision, select_json(body, self.config.row_limit)  # as it came, once counted
+                return decision, select_json(body, limit)  # as it came, once counted
             result = parse_answer(body, decision.form, media_type)
-            return decision, render(result, decision.form, fmt, self.config.row_limit, TURTLE_PREFIXES)
+            return decision, render(result, decision.form, fmt, limit, TURTLE_PREFIXES)
         except (SyntaxError, ValueError, OSError) as exc:
             raise Upstream("上游SPARQL服务返回无法解析的应答", "The upstream SPARQL service answered with something unreadable",
                            str(exc)[:500]) from None

@@ -474,21 +474,32 @@ def values_clause(bindings: dict[str, Binding]) -> str:
 
 
 def with_bindings(text: str, bindings: dict[str, Binding]) -> str:
-    """The query with a VALUES block opening its WHERE group (a named query of ours: SELECT or ASK)."""
+    """The query with a VALUES block opening its WHERE group (a named query of ours, of any form)."""
     if not bindings:
         return text
     at = _where_brace(text)
     return text[: at + 1] + " " + values_clause(bindings) + " " + text[at + 1 :]
 
 
+_SKIP = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
+                   r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|[?$]\w+|[\w.:-]*:[\w.-]*')
+_WHERE = re.compile(r"where\b", re.IGNORECASE)
+
+
 def _where_brace(text: str) -> int:
-    """Index of the first '{' outside comments, strings and IRIs: the WHERE group of a SELECT or ASK query."""
-    skip = re.compile(r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|'
-                      r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>')
-    i = 0
+    """Index of the '{' that opens the WHERE group: the one after the keyword WHERE (outside comments, strings,
+    IRIs, variables and prefixed names), else the first '{' (SELECT and ASK may leave the keyword out; a CONSTRUCT's
+    template comes before its WHERE)."""
+    i, first = 0, -1
     while i < len(text):
-        if text[i] == "{":
-            return i
-        m = skip.match(text, i)
-        i = m.end() if m else i + 1
+        if text[i] == "{" and first < 0:
+            first = i
+        if (text[i] in "wW" and _WHERE.match(text, i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_:?$"))):
+            brace = text.find("{", i)
+            if brace >= 0:
+                return brace
+        m = _SKIP.match(text, i)
+        i = m.end() if m and m.end() > i else i + 1
+    if first >= 0:
+        return first
     raise syntax_error("no WHERE group")

@@ -1,0 +1,154 @@
+"""The graph as the pages, the REST API and the exports read it: named queries run by the engine, nothing held.
+
+The service keeps no copy of the whole graph. Every page asks the engine — embedded or an external store — for
+what it shows, through a named query (``queries/*.rq``; values go in as bindings, never into the text): a SELECT
+gives rows, a CONSTRUCT gives the small graph a domain function (``qhfin.measures``, ``qhfin.targets`` …) walks.
+What is built from an answer is remembered per *graph version*: the built file's identity on the embedded engine,
+which cannot change under a running service; on an external store, which can, a time bucket of
+``QHFIN_CACHE_SECONDS``, so that a change made in the store shows within that time.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TypeVar
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .engine import Engine, Request
+from .queries import NamedQuery
+from .sparql import Binding, Formats, SparqlError
+
+T = TypeVar("T")
+# the pages' reads are not cut at the public row limit: an answer past this many rows is an error, never half shown
+READ_ROW_LIMIT = 5_000_000
+
+
+class Truncated(SparqlError):
+    """A read for a page came back cut: the page would show part of the graph as if it were all of it."""
+
+    status, code = 503, "read-truncated"
+
+
+Value = URIRef | Literal | str | int
+
+
+def binding(value: Value) -> Binding:
+    """A Python value as the engine's binding: an IRI for URIRef, a typed literal otherwise."""
+    if isinstance(value, URIRef):
+        return ("iri", str(value), "")
+    if isinstance(value, Literal):
+        extra = f"@{value.language}" if value.language else str(value.datatype or "")
+        return ("literal", str(value), extra)
+    if isinstance(value, int):
+        return ("literal", str(value), "http://www.w3.org/2001/XMLSchema#integer")
+    return ("literal", str(value), "")
+
+
+def _term(cell: dict) -> Node:
+    """A SPARQL JSON results cell as an rdflib term."""
+    kind, value = cell["type"], cell["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    return Literal(value, lang=cell.get("xml:lang"), datatype=cell.get("datatype"))
+
+
+def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    datatype = term.datatype.value if not term.language else None
+    if datatype == "http://www.w3.org/2001/XMLSchema#string":
+        datatype = None
+    return Literal(term.value, lang=term.language, datatype=datatype)
+
+
+class Memo:
+    """Built answers by key, for one graph version at a time, least recently used out first."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size, self.version = size, ""
+        self._items: OrderedDict[object, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, version: str, key: object, make: Callable[[], T]) -> T:
+        with self._lock:
+            if version != self.version:
+                self._items.clear()
+                self.version = version
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        value = make()  # outside the lock: two requests may build the same answer, neither waits for the other
+        with self._lock:
+            if version == self.version:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return value
+
+
+class Reader:
+    """Named queries through the engine, their answers as rows or small rdflib graphs, memoised per version."""
+
+    def __init__(self, engine: Engine, queries: Mapping[str, NamedQuery], version: Callable[[], str]) -> None:
+        self.engine, self.queries, self._version = engine, queries, version
+        self.memo = Memo()
+
+    def version(self) -> str:
+        return self._version()
+
+    def remember(self, key: object, make: Callable[[], T]) -> T:
+        """``make()``, built once per graph version and key."""
+        return self.memo.get(self.version(), key, make)
+
+    def _answer(self, name: str, fmt: Formats, bindings: dict[str, Value]) -> tuple[NamedQuery, bytes]:
+        query = self.queries[name]
+        request = Request(query.text, fmt, bindings=tuple((k, binding(v)) for k, v in sorted(bindings.items())),
+                          row_limit=READ_ROW_LIMIT)
+        answer = self.engine.query(request)
+        if answer.truncated:
+            raise Truncated("页面所需的数据超出读取上限", "The data a page needs is past the read limit",
+                            f"{name}: more than {READ_ROW_LIMIT} rows")
+        return query, answer.body
+
+    def rows(self, name: str, **bindings: Value) -> list[dict[str, Node]]:
+        """A SELECT named query's solutions, each a dict of rdflib terms (unbound variables left out)."""
+        _, body = self._answer(name, Formats(select="json", ask="json"), bindings)
+        data = json.loads(body)
+        return [{k: _term(v) for k, v in row.items()} for row in data["results"]["bindings"]]
+
+    def ask(self, name: str, **bindings: Value) -> bool:
+        _, body = self._answer(name, Formats(select="json", ask="json"), bindings)
+        return bool(json.loads(body)["boolean"])
+
+    def graph(self, name: str, **bindings: Value) -> Graph:
+        """A CONSTRUCT named query's triples as an rdflib graph (for a domain function to walk)."""
+        _, body = self._answer(name, Formats(graph="nt"), bindings)
+        graph = Graph()
+        add = graph.add
+        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+            add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))  # type: ignore[arg-type]
+        return graph
+
+
+def file_version(path: Path) -> Callable[[], str]:
+    """The embedded engine's version: the built file it loaded, which a running service never swaps."""
+    stat = path.stat()
+    fixed = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+    return lambda: fixed
+
+
+def time_version(seconds: float) -> Callable[[], str]:
+    """An external store's version, which it does not report: a time bucket, so answers live ``seconds`` at most."""
+    return lambda: f"t{int(time.monotonic() // max(seconds, 0.001))}"

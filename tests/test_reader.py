@@ -1,0 +1,78 @@
+"""The pages' reads go through the engine (issue 14): rows and small graphs from named queries, values as bindings,
+never cut silently, remembered per graph version."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from rdflib import Literal, URIRef
+
+from qhfin.namespaces import QHFIN
+from qhfin.queries import NamedQuery
+from qhfin.reader import Memo, Reader, Truncated, time_version
+from qhfin.sparql import with_bindings
+
+TASK = URIRef("https://w3id.org/qhfin/id/task/5-6-1-1-1")
+AROUND = NamedQuery("around", "一项任务的三元组", "A task's triples", "", (), (
+    "PREFIX qhfin: <https://w3id.org/qhfin/ontology#>\n"
+    "CONSTRUCT { ?task ?p ?o } WHERE { ?task ?p ?o }"), "CONSTRUCT")
+
+
+@pytest.fixture()
+def reader(app) -> Reader:
+    state = app.extensions["qhfin"]
+    return Reader(state.engine, {**state.reader.queries, "around": AROUND}, lambda: "v1")
+
+
+def test_rows_bind_values_and_give_rdflib_terms(reader: Reader, graph) -> None:
+    rows = reader.rows("task", task=TASK)
+    expected = {(p, o) for p, o in graph.predicate_objects(TASK) if p in (QHFIN.supportsTheme, QHFIN.usesInstrument)}
+    assert expected and expected <= {(r["property"], r["object"]) for r in rows}
+
+
+def test_construct_gives_the_graph_the_engine_holds(reader: Reader, graph) -> None:
+    small = reader.graph("around", task=TASK)
+    assert set(small) == {(TASK, p, o) for p, o in graph.predicate_objects(TASK)}
+    assert any(isinstance(o, Literal) and o.language == "zh" for o in small.objects(TASK, None))
+
+
+def test_a_cut_answer_is_an_error_never_half_a_page(reader: Reader, monkeypatch) -> None:
+    monkeypatch.setattr("qhfin.reader.READ_ROW_LIMIT", 3)
+    with pytest.raises(Truncated) as caught:
+        reader.graph("around", task=TASK)
+    assert caught.value.status == 503 and "around" in caught.value.detail
+
+
+def test_remembered_per_version() -> None:
+    memo, calls = Memo(size=2), []
+    make = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert memo.get("v1", "k", make) == 1 and memo.get("v1", "k", make) == 1
+    assert memo.get("v2", "k", make) == 2  # a new graph version: built anew
+
+
+def test_time_version_changes_with_time(monkeypatch) -> None:
+    clock = [100.0]
+    monkeypatch.setattr("qhfin.reader.time.monotonic", lambda: clock[0])
+    version = time_version(30)
+    first = version()
+    clock[0] += 31
+    assert version() != first
+
+
+def test_bindings_open_a_constructs_where_group_not_its_template() -> None:
+    text = with_bindings("PREFIX s: <http://w/where> CONSTRUCT { ?t s:where ?o } # where {\nWHERE { ?t ?p ?o }",
+                         {"t": ("iri", "http://x/a", "")})
+    assert text.endswith("WHERE { VALUES (?t) { (<http://x/a>) }  ?t ?p ?o }")
+
+
+def test_external_engine_takes_construct_bindings(app, oxigraph_server, graph) -> None:
+    from qhfin.engine import open_engine
+
+    config = dataclasses.replace(app.config["QHFIN"], sparql_endpoint=oxigraph_server + "/query")
+    engine = open_engine(config)
+    try:
+        small = Reader(engine, {"around": AROUND}, lambda: "v").graph("around", task=TASK)
+    finally:
+        engine.close()
+    assert set(small) == {(TASK, p, o) for p, o in graph.predicate_objects(TASK)}
