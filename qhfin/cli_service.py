@@ -13,7 +13,7 @@ import urllib.request
 from importlib import import_module
 from types import ModuleType
 
-from .config import Config
+from .config import Config, settings_epilog
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
 from .serve import StartError, process_start, run, start
@@ -129,7 +129,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("serve", help="启动网站与SPARQL端点 / serve the pages, the JSON API and the SPARQL endpoint")
+    s = sub.add_parser("serve", help="启动网站与SPARQL端点 / serve the pages, the JSON API and the SPARQL endpoint",
+                       epilog=settings_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("--host", help="监听地址 / address (QHFIN_HOST, default 127.0.0.1)")
     s.add_argument("--port", type=int, help="端口 / port (QHFIN_PORT, default 8000)")
     s.add_argument("--debug", action="store_true", help="Flask 开发服务器 / Flask's development server")

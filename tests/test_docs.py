@@ -27,3 +27,25 @@ def test_every_route_is_in_the_readme_or_the_openapi_document(app):
         if not any(path.split("{")[0] == p.split("{")[0] for p in documented):
             missing.append(path)
     assert missing == []
+
+
+def test_the_readmes_settings_table_is_the_one_config_declares():
+    """Settings are declared once (``qhfin/config.py``); the README's table is generated from them: regenerate it
+    with ``python -c 'from qhfin.config import settings_table; print(settings_table())'``."""
+    from qhfin.config import settings_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- settings:begin -->\n", 1)[1].split("\n<!-- settings:end -->", 1)[0]
+    assert table == settings_table()
+
+
+def test_serve_help_lists_every_setting_with_its_variable(capsys):
+    import pytest
+
+    from qhfin.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    shown = capsys.readouterr().out
+    missing = [s.variable for s in SETTINGS if s.variable not in shown or s.help_en.split(";")[0] not in shown]
+    assert missing == []
