@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from qhfin.errors import QhfinError
+
 MESSAGES = {
     400: ("请求有误", "Bad request"),
     403: ("禁止访问", "Forbidden"),
@@ -24,13 +26,13 @@ MESSAGES = {
 }
 
 
-class ApiError(Exception):
-    """An error with a message in Chinese and English; views raise it, the handler renders it."""
+class ApiError(QhfinError):
+    """A refusal the web layer itself makes (a parameter, a path), with its status given where it is raised."""
 
     def __init__(self, status: int, zh: str, en: str, code: str = "error", detail: str | None = None,
                  extra: dict | None = None) -> None:
-        super().__init__(en)
-        self.status, self.zh, self.en, self.code, self.detail = status, zh, en, code, detail
+        super().__init__(zh, en, detail)
+        self.status, self.code = status, code
         self.extra = extra or {}  # e.g. the closest names (suggestions) for a name that means nothing
 
 
@@ -61,8 +63,8 @@ def _render(status: int, zh: str, en: str, code: str, detail: str | None = None,
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def _api_error(exc: ApiError):
+    @app.errorhandler(QhfinError)
+    def _refusal(exc: QhfinError):  # every refusal, the domain's and the web layer's, in the one shape
         return _render(exc.status, exc.zh, exc.en, exc.code, exc.detail, exc.extra)
 
     @app.errorhandler(HTTPException)

@@ -18,6 +18,7 @@ from .annotate import Link, TaskText, Vocabulary
 from .atomic import is_data_file
 from .config import Config
 from .document import TaskRecord, structure_graph, task_graph, tasks, unit_iri
+from .errors import QhfinError
 from .namespaces import (
     BASE,
     DATASET,
@@ -39,7 +40,7 @@ BASIS_GRAPH = {QHFIN.Stated: GRAPH_STATED, QHFIN.RuleDerived: GRAPH_DERIVED, QHF
 DATA_DIRS = ("vocab", "rules", "data", "curated")
 
 
-class BuildError(ValueError):
+class BuildError(QhfinError, ValueError):
     """The hand-written data contradicts the source or itself; the message names the file and the task."""
 
 

@@ -23,6 +23,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .config import Config
+from .errors import QhfinError
 from .namespaces import PREFIXES
 from .pool import Crashed, Deadline, Full, Pool, StartFailed, warm_forkserver
 from .queries import GRAPHS as DATASET_GRAPHS
@@ -78,7 +79,7 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
-class GraphFileError(ValueError):
+class GraphFileError(QhfinError, ValueError):
     """The built graph does not parse; the message names the file and the line."""
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
+from .errors import QhfinError
 from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
 from .namespaces import QHFIN
 from .resolve import NotFound, Resolver, normalise_name
@@ -45,12 +46,15 @@ CARRIERS = ("per-duty", "addressee", "cooperating")  # who carries a task that n
 Edge = tuple[str, str, str]  # (subject, object, key) of an edge of the typed graph
 
 
-class ExploreError(ValueError):
-    """A name that names nothing, or an argument out of range; the message is in Chinese and English."""
+class ExploreError(QhfinError, ValueError):
+    """A name that names nothing (404), an ambiguous one (300, its candidates listed) or an argument out of range."""
+
+    STATUS = {"not-found": 404, "ambiguous": 300}
 
     def __init__(self, zh: str, en: str, code: str = "bad-argument", candidates: list[dict] | None = None) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en, self.code, self.candidates = zh, en, code, candidates or []
+        detail = "；".join(f"{c['label']} <{c['id']}>" for c in candidates or []) or None
+        super().__init__(zh, en, detail)
+        self.code, self.candidates, self.status = code, candidates or [], self.STATUS.get(code, 400)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF, SKOS
 from . import status
 from .bodies import Concern, concerns, how_text
 from .duties import moved_name
+from .errors import QhfinError
 from .namespaces import ELI, ORG, QHFIN
 from .resolve import Resolver, label
 
@@ -49,7 +50,7 @@ class Filters:
     direct: bool = False  # with body: leave out the tasks addressed to the groups it belongs to
 
 
-class MatrixError(ValueError):
+class MatrixError(QhfinError, ValueError):
     """A filter that names nothing; the message is in Chinese and English."""
 
 

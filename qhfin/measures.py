@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from .bodies import Concern, concerns, how_text
+from .errors import QhfinError
 from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
 from .resolve import Resolver, label
@@ -139,7 +140,7 @@ def _concepts(graph: Graph, task: URIRef, prop: URIRef) -> list[dict]:
             for o in sorted(graph.objects(task, prop), key=lambda o: label(graph, o))]
 
 
-class QueryError(ValueError):
+class QueryError(QhfinError, ValueError):
     """A parameter names nothing; message in Chinese and English."""
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+from .errors import QhfinError
 from .namespaces import GRAPH_ACTUALS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_PLAN, GRAPH_PROGRESS, GRAPH_STATED
 from .resolve import KINDS, NotFound, Resolver
 from .sparql import Binding, Decision, SparqlError, guard
@@ -37,16 +38,14 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 GRAPHS = tuple(str(g) for g in (GRAPH_PLAN, GRAPH_STATED, GRAPH_DERIVED, GRAPH_CURATED, GRAPH_ACTUALS, GRAPH_PROGRESS))
 
 
-class QueryFileError(ValueError):
+class QueryFileError(QhfinError, ValueError):
     """A named query file is malformed; the message names the file and the line."""
 
 
-class ParameterError(ValueError):
-    """A parameter value is missing, malformed or names nothing; the message is in Chinese and English."""
+class ParameterError(QhfinError, ValueError):
+    """A parameter value is missing, malformed or names nothing."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
-        self.zh, self.en = zh, en
+    code = "bad-parameter"
 
 
 @dataclass(frozen=True)

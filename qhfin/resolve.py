@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from .errors import QhfinError
 from .namespaces import BASE, QHFIN
 from .text import words
 
@@ -39,12 +40,17 @@ BUILT_IN_PROPS = {SKOS.prefLabel: "full", RDFS.label: "full", SKOS.altLabel: "pl
                   SKOS.notation: "id"}
 
 
-class NotFound(LookupError):
+class NotFound(QhfinError, LookupError):
     """No concept of that kind has that name; ``suggestions`` holds the closest names of every kind."""
 
+    status, code = 404, "not-found"
+
     def __init__(self, kind: str, name: str, suggestions: list[Suggestion] | None = None) -> None:
-        super().__init__(f"未找到{kind}“{name}” / no {kind} named “{name}”")
+        super().__init__(f"未找到{kind}“{name}”", f"no {kind} named “{name}”")
         self.kind, self.name, self.suggestions = kind, name, suggestions or []
+
+    def __reduce__(self):
+        return (type(self), (self.kind, self.name, self.suggestions))
 
 
 class Ambiguous(NotFound):

@@ -17,13 +17,14 @@ from typing import TypeVar
 from .atomic import clean_project, stale
 from .config import Config
 from .engine import Engine, GraphFileError, open_engine
+from .errors import QhfinError
 from .queries import QueryFileError, load_queries
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class StartError(RuntimeError):
+class StartError(QhfinError, RuntimeError):
     """The service cannot start; the message says what to fix, naming the file (and line)."""
 
 

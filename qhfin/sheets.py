@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cells import csv_rows, restore
+from .errors import QhfinError
 
 MAX_ROWS = 5000
 MAX_CELL = 2000
@@ -37,12 +38,15 @@ MAX_RATIO = 200  # uncompressed / compressed, per member over 1 MB
 MAX_COLUMNS = 64
 
 
-class SheetError(ValueError):
+class SheetError(QhfinError, ValueError):
     """The file cannot be read as a table; ``errors`` says why, zh / en."""
 
+    code = "bad-sheet"
+
     def __init__(self, errors: list[str]) -> None:
+        super().__init__("表格无法读取 / the file cannot be read as a table", None, "\n".join(errors))
         self.errors = errors
-        super().__init__("\n".join(errors))
+        self.args = ("\n".join(errors),)
 
 
 def read_cells(path: Path, sheet: str, max_rows: int) -> tuple[str, list[list[object]]]:
@@ -142,12 +146,16 @@ class CellError:
                 f"sheet {self.sheet}, row {self.row}, column {self.column}: {self.en}")
 
 
-class ImportRefused(ValueError):
+class ImportRefused(QhfinError, ValueError):
     """The file is refused as a whole and nothing changed; ``errors`` names every bad row and column."""
 
+    code = "import-refused"
+
     def __init__(self, errors: list[CellError] | list[str]) -> None:
+        text = "\n".join(str(e) for e in errors)
+        super().__init__("导入被拒绝，未作任何改动 / the import is refused and nothing changed", None, text)
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        self.args = (text,)
 
 
 Rows = list[tuple[int, dict[str, object]]]

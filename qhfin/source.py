@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import QhfinError
+
 SOURCE_SHA256 = "f721dde5bf38bc0cb685208e5e0c8b56d7d87bc0ce7d8954b88c9241b4d2d4cf"
 SOURCE_NAME = "qinghai-14fyp-finance-plan.txt"
 BODY_FIRST_LINE = 18  # 1-based: lines 1–17 are the notice, the title page and the table of contents.
@@ -29,7 +31,7 @@ LEAD_PHRASE_MAX = 16  # a run-in lead phrase ("优化政策环境。") is short 
 LINE_BREAK_RE = re.compile(r"[ \t\u3000]*\n[ \t\u3000]*")
 
 
-class SourceError(ValueError):
+class SourceError(QhfinError, ValueError):
     """The source file is not the plan we encode (wrong checksum or an unexpected layout)."""
 
 

@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .cells import csv_rows
+from .errors import QhfinError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -61,18 +62,10 @@ RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jso
                "rdfxml": ox.RdfFormat.RDF_XML}
 
 
-class SparqlError(Exception):
-    """A refusal with its HTTP status and a message in Chinese and English; the web layer renders it as is."""
+class SparqlError(QhfinError):
+    """A refusal of a query, with its HTTP status; the web layer renders it as is."""
 
-    status = 400
     code = "sparql-error"
-
-    def __init__(self, zh: str, en: str, detail: str | None = None) -> None:
-        super().__init__(en)
-        self.zh, self.en, self.detail = zh, en, detail
-
-    def __reduce__(self):  # crosses the pipe from a worker process intact
-        return (type(self), (self.zh, self.en, self.detail))
 
 
 class QuerySyntaxError(SparqlError):

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from .atomic import is_data_file
 from .config import Config
+from .errors import QhfinError
 from .namespaces import GRAPH_ACTUALS, GRAPH_PROGRESS, PLAN_IRI
 
 STAFF_GRAPHS = {"actuals": GRAPH_ACTUALS, "progress": GRAPH_PROGRESS}
@@ -25,7 +26,7 @@ TITLES = {
 }
 
 
-class StaffDataError(ValueError):
+class StaffDataError(QhfinError, ValueError):
     """A file under graph/actuals or graph/progress that is not valid Turtle; the message names it."""
 
 

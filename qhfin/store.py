@@ -11,6 +11,7 @@ from rdflib.namespace import XSD
 from .atomic import clean_project, stale
 from .build import build, union
 from .config import Config
+from .errors import QhfinError
 from .namespaces import PREFIXES
 
 FORMATS = {  # format name → (rdflib serializer, file suffix, media type)
@@ -22,7 +23,7 @@ FORMATS = {  # format name → (rdflib serializer, file suffix, media type)
 }
 
 
-class GateError(RuntimeError):
+class GateError(QhfinError, RuntimeError):
     """The graph violates the shapes; nothing was saved. ``findings`` lists every finding, warnings included."""
 
     def __init__(self, findings: list, graph: Graph) -> None:

@@ -14,6 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 
+from .errors import QhfinError
+
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
 
@@ -66,7 +68,7 @@ SHAPES_NS = "https://w3id.org/qhfin/shapes#"
 HEADER_RE = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 
 
-class ShapesError(ValueError):
+class ShapesError(QhfinError, ValueError):
     """A shapes file or violation query that does not parse: an error at load time, never a silent pass."""
 
 
