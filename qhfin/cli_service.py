@@ -10,13 +10,12 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
-from importlib import import_module
 from types import ModuleType
 
 from .config import Config, settings_epilog
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
-from .serve import StartError, process_start, run, start
+from .serve import StartError, process_start, start
 from .sparql import Formats, SparqlError
 
 QUERY_FORMATS = ("csv", "tsv", "json", "xml")
@@ -34,15 +33,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
-    run(api.create_app(config, engine, permanent=True), config, began, channel=api.wire.Channel)
+    api.server.run(api.create_app(config, engine, permanent=True), config, began, channel=api.wire.Channel)
     return 0
 
 
 def _web_layer() -> ModuleType:
-    """The ``api`` package with every blueprint's module imported, and the HTTP server's side of it."""
-    import_module("api.blueprints").import_all()
-    import_module("api.wire")
-    return import_module("api")
+    """The ``api`` package with every blueprint's module imported, and the HTTP server's side of it (imported
+    here, not with this module: ``qhfin build`` and the other commands never load Flask)."""
+    import api
+    import api.blueprints
+    import api.server
+    import api.wire
+
+    api.blueprints.import_all()
+    return api
 
 
 def cmd_query(args: argparse.Namespace) -> int:
