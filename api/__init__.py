@@ -16,7 +16,7 @@ from . import limits
 from .errors import register_error_handlers
 from .origin import PublicOrigin
 from .replay import Replay
-from .state import State
+from .state import State, graph_version
 
 
 def create_app(config: Config | None = None, engine: Engine | None = None, permanent: bool = False) -> Flask:
@@ -34,6 +34,6 @@ def create_app(config: Config | None = None, engine: Engine | None = None, perma
     blueprints.register(app)
     # the engine's answers, replayed before Flask for a request already answered (same budget as the engine's cache)
     app.wsgi_app = Replay(PublicOrigin(app.wsgi_app, config.public_url),  # type: ignore[method-assign]
-                          config.result_cache_mb * 1024 * 1024)
+                          config.result_cache_mb * 1024 * 1024, version=graph_version(config))
     app.extensions["qhfin"] = State.load(config, engine, permanent)  # last: its background load then has the CPU to itself
     return app

@@ -3,8 +3,9 @@
 The engine already keeps answers by request (``qhfin.engine.Cache``), but reaching that cache costs a request's
 whole way through Flask — routing, parsing the protocol's parameters, content negotiation, the error handlers —
 about 0.6 ms, more than the query itself for the small lookups users and programs make most (a task, its
-dependencies) and twice what the Oxigraph server takes to answer them. The graph does not change while the
-service runs, so an answer the engine gave (a 200 carrying ``Qhfin-Rows``) is stored here with its status and
+dependencies) and twice what the Oxigraph server takes to answer them. Answers are kept for one *graph version*
+(``qhfin.reader``: the build on the embedded engine, which does not change while the service runs; a time bucket of
+``QHFIN_CACHE_SECONDS`` on an external store, which may), so an answer the engine gave (a 200 carrying ``Qhfin-Rows``) is stored here with its status and
 headers, keyed by everything it was computed from — method, path, query string, ``Accept``, ``Content-Type`` and the
 body — and given back as it was. Everything else (errors, the service description, which names the host; pages)
 goes through the app every time. The bodies are the engine cache's own bytes objects, so the two share memory.
@@ -25,16 +26,26 @@ MAX_BODY = 64 * 1024  # a request body larger than this is not worth keeping as 
 class Replay:
     """WSGI middleware: ``paths`` answered from memory when the same request came before, ``max_bytes`` at most."""
 
-    def __init__(self, app: Callable, max_bytes: int, paths: tuple[str, ...] = ("/sparql",)) -> None:
+    def __init__(self, app: Callable, max_bytes: int, paths: tuple[str, ...] = ("/sparql",),
+                 version: Callable[[], str] = lambda: "") -> None:
         self.app, self.max_bytes, self.paths, self.size = app, max_bytes, paths, 0
         self._items: OrderedDict[Key, Stored] = OrderedDict()
         self._lock = threading.Lock()
+        self.version, self._seen = version, version()
+
+    def _current(self) -> None:
+        """Forget every answer of an older graph version (held: the lock)."""
+        now = self.version()
+        if now != self._seen:
+            self._items.clear()
+            self.size, self._seen = 0, now
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         key = self._key(environ) if self.max_bytes else None
         if key is None:
             return self.app(environ, start_response)
         with self._lock:
+            self._current()
             stored = self._items.get(key)
             if stored is not None:
                 self._items.move_to_end(key)
@@ -77,6 +88,7 @@ class Replay:
         if _cost(key, stored) > self.max_bytes // 4:
             return
         with self._lock:
+            self._current()
             old = self._items.pop(key, None)
             if old is not None:
                 self.size -= _cost(key, old)

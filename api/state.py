@@ -13,7 +13,7 @@ import gc
 import logging
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rdflib import Dataset, Graph
 
@@ -72,6 +72,16 @@ def _for_good(permanent: bool) -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def graph_version(config: Config) -> Callable[[], str]:
+    """What the service's caches are keyed by: the built file, or on an external store a time bucket."""
+    if config.sparql_endpoint:
+        return time_version(config.cache_seconds)
+    try:
+        return file_version(config.built_graph)
+    except OSError:  # not built yet (an app made before its build, in tests): one version until it is
+        return lambda: ""
 
 
 class State:
@@ -173,8 +183,7 @@ class State:
             reader = self._reader
         if reader is None:
             config = self.config
-            version = time_version(config.cache_seconds) if config.sparql_endpoint else file_version(config.built_graph)
-            reader = Reader(self.engine, load_queries(config.queries_dir, cache=config.query_cache), version)
+            reader = Reader(self.engine, load_queries(config.queries_dir, cache=config.query_cache), graph_version(config))
             with self._engine_lock:
                 self._reader = self._reader or reader
         return self._reader

@@ -7,6 +7,8 @@ from the simplified names with zhconv (a maintained converter on PyPI), never fr
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -26,8 +28,11 @@ def chinese_names(graph: Graph, iri: URIRef) -> set[str]:
 
 def traditional_forms(graph: Graph) -> Graph:
     """``qhfin:traditionalForm`` triples for every Chinese name whose traditional form differs from it."""
-    from zhconv import convert
+    import zhconv
 
+    # its dictionary read through a file closed after (zhconv's own default path leaves the file open)
+    zhconv.loaddict(str(Path(zhconv.__file__).with_name("zhcdict.json")))
+    convert = zhconv.convert
     out = Graph()
     concepts = sorted({s for c in CONCEPT_CLASSES for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)})
     for iri in concepts:

@@ -89,3 +89,17 @@ def test_only_engine_answers_on_the_listed_paths_are_kept_and_none_when_the_cach
         _call(replay, path=path)
         _call(replay, path=path)
         assert len(calls) == 2, (path, max_bytes)
+
+
+def test_an_answer_is_replayed_only_within_its_graph_version():
+    """On an external store the graph may change: a new version (a new time bucket) is answered by the app anew."""
+    calls: list = []
+    version = ["v1"]
+    replay = Replay(_counting_app(calls), max_bytes=10_000, version=lambda: version[0])
+    _call(replay)
+    _call(replay)
+    assert len(calls) == 1
+    version[0] = "v2"
+    _call(replay)
+    _call(replay)
+    assert len(calls) == 2 and replay.size > 0
