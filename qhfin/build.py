@@ -14,11 +14,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, VOID, XSD
 
 from . import annotate, names, reviewed
-from .annotate import Link, TaskText, Vocabulary
 from .atomic import is_data_file
+from .body_roles import body_links
+from .concept_links import CONCEPT_PROPS, concept_links, implications
 from .config import Config
 from .document import TaskRecord, structure_graph, task_graph, tasks, unit_iri
 from .errors import QhfinError
+from .links import Link, TaskText
 from .namespaces import (
     BASE,
     DATASET,
@@ -33,8 +35,10 @@ from .namespaces import (
     QHFIN,
     RULE,
 )
+from .rules import deadline, rule_links
 from .source import Span, Unit, normalised_with_offsets, parse, read_source
 from .staff_graphs import STAFF_GRAPHS, add_staff_graphs
+from .vocabulary import Vocabulary
 
 BASIS_GRAPH = {QHFIN.Stated: GRAPH_STATED, QHFIN.RuleDerived: GRAPH_DERIVED, QHFIN.Curated: GRAPH_CURATED}
 DATA_DIRS = ("vocab", "rules", "data", "curated")
@@ -142,13 +146,13 @@ def annotate_task(inputs: Inputs, vocab: Vocabulary, task: TaskText, parent_link
     curated = reviewed.merge([lk for lk in curated if not reviewed.overturned(lk, overruled)])
     rejected = set(rejections)
     rejected_concepts = {obj for prop, obj, role in rejections if role is None}
-    links = annotate.body_links(task, vocab) + annotate.concept_links(task, vocab)
+    links = body_links(task, vocab) + concept_links(task, vocab)
     links = [lk for lk in links if not _rejected(lk, rejected) and lk.via not in rejected_concepts]
     for link in curated:
         links.append(link)
-        if link.prop in annotate.CONCEPT_PROPS:
-            links += annotate.implications(task, vocab, link.prop, link.obj, link.evidence, link.offset)
-    links += annotate.rule_links(task, vocab, links)
+        if link.prop in CONCEPT_PROPS:
+            links += implications(task, vocab, link.prop, link.obj, link.evidence, link.offset)
+    links += rule_links(task, vocab, links)
     links = [lk for lk in links if lk.basis == QHFIN.Curated or not _rejected(lk, rejected)]
     links = annotate.dedupe(links)
     if not any(lk.role == QHFIN.Lead for lk in links) and parent_links:
@@ -360,7 +364,7 @@ def _deadline(plan: Graph, inputs: Inputs, vocab: Vocabulary, task: TaskText) ->
             raise BuildError(f"{where}: {task.iri}: qhfin:deadline “{stated}” is not in the task's text")
         plan.add((task.iri, QHFIN.deadlineBasis, QHFIN.Stated))
         return
-    found = annotate.deadline(task, vocab)
+    found = deadline(task, vocab)
     if found is None:
         return
     wording, year, rule = found
