@@ -16,12 +16,13 @@ from collections import defaultdict
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .annotate import RULE_GROUP_THEME, RULE_INSTRUMENT_THEME, Vocabulary
+from .concept_links import RULE_GROUP_THEME, RULE_INSTRUMENT_THEME
 from .config import Config
 from .matrix import leaf_tasks
 from .namespaces import QHFIN, RULE
 from .review import item_nodes, read_jsonl
 from .review_apply import decisions, review_paths, unreviewed_graph
+from .vocabulary import Vocabulary
 
 THRESHOLD = 0.9
 NARROWED = (QHFIN.MandateRule, QHFIN.ScopeRule)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from .annotate import Link
+from .links import Link
 from .namespaces import ID, QHFIN
 
 REVIEW = ID["review/double-review-2026"]
