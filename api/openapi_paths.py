@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .openapi_params import AXIS, FILTERS, MATRIX_FILTERS, NAME, NODE, SPARQL_PARAMS, TOP, P, param, query
+from .openapi_params import AXIS, FILTERS, MATRIX_FILTERS, NAME, SPARQL_PARAMS, P, param, query
 
 
 def _json(schema: str, zh: str, en: str) -> dict:
@@ -145,8 +145,8 @@ PATHS: dict[str, dict[str, dict]] = {
 SPARQL_RESULTS = {t: {} for t in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                                     "text/tab-separated-values", "text/turtle", "application/n-triples",
                                     "application/ld+json", "application/rdf+xml", "text/html")}
-EXPLORE_OK = {"description": "JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}
-PATHS.update({  # routes of the other blueprints (api.sparql, api.queries, api.explorer), described here as well
+JSON_OK = {"description": "JSON", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}}
+PATHS.update({  # routes of the other blueprints (api.sparql, api.queries, api.evaluation), described here as well
     "/sparql": {
         "get": _op("sparql", "SPARQL 1.1 协议端点（GET）；无查询时返回服务描述或查询编辑器",
                    "SPARQL 1.1 Protocol endpoint (GET); without a query, the service description or the query editor",
@@ -163,40 +163,10 @@ PATHS.update({  # routes of the other blueprints (api.sparql, api.queries, api.e
     "/queries/{name}": {"get": _page("具名查询：表单与结果（参数见该查询说明）", "a named query: its form and results (parameters as "
                                      "the query declares them)", [param("name", "path", "查询名", "query name")])},
     "/queries/{name}.json": {"get": _op("sparql", "具名查询的结果（JSON）", "a named query's results as JSON",
-                                        [param("name", "path", "查询名", "query name")], EXPLORE_OK, (400, 404, 503))},
+                                        [param("name", "path", "查询名", "query name")], JSON_OK, (400, 404, 503))},
     "/queries/{name}.csv": {"get": _op("sparql", "具名查询的结果（CSV）", "a named query's results as CSV",
                                        [param("name", "path", "查询名", "query name")],
                                        {"description": "CSV", "content": {"text/csv": {}}}, (400, 404, 503))},
-    "/api/impact": {"get": _op("explorer", "影响分析：下游受影响或上游支撑，逐边说明", "impact: what a node reaches downstream, or "
-                               "what supports it upstream, edge by edge",
-                               [NODE, query("direction", "方向", "direction", schema={"enum": ["downstream", "upstream"]}),
-                                query("depth", "最大距离", "greatest distance", schema={"type": "integer", "minimum": 1})],
-                               EXPLORE_OK)},
-    "/api/path": {"get": _op("explorer", "两节点间的路径，逐边附依据与原文", "how one node reaches another, each step with basis and quote",
-                             [query("from", "起点", "from", required=True), query("to", "终点", "to", required=True)], EXPLORE_OK)},
-    "/api/scenario": {"get": _op("explorer", "情景：移除节点后哪些目标、任务、主题失去支撑", "scenario: what loses support when nodes "
-                                 "are removed", [query("remove", "要移除的节点（可重复或逗号分隔）", "nodes to remove (repeat or "
-                                                       "comma-separate)", required=True)], EXPLORE_OK)},
-    "/api/rank": {"get": _op("explorer", "关键节点排名", "the key nodes, ranked", [TOP], EXPLORE_OK)},
-    "/api/workload": {"get": _op("explorer", "各单位的任务量（牵头、配合、实施主体）", "each body's workload (lead, cooperating, "
-                                 "addressed)", [TOP], EXPLORE_OK)},
-    "/api/crosstab": {"get": _op("explorer", "交叉表：主题×工具、章节×主题、单位×主题等", "cross-tabulations: theme × instrument, "
-                                 "chapter × theme, body × theme …",
-                                 [query("rows", "行维度", "row axis"), query("cols", "列维度", "column axis"),
-                                  query("role", "单位角色", "body role")], EXPLORE_OK)},
-    "/api/checks": {"get": _op("explorer", "数据检查：依赖环、无目标的任务、无任务的目标、孤立概念", "data checks: dependency cycles, "
-                               "tasks without a target, targets without a task, isolated concepts", [], EXPLORE_OK, ())},
-    "/api/export/{fmt}": {"get": _op("explorer", "导出：GraphML、GEXF、Cytoscape.js JSON，或节点邻域的 SVG/PNG",
-                                     "exports: GraphML, GEXF, Cytoscape.js JSON, or a node's neighbourhood as SVG/PNG",
-                                     [param("fmt", "path", "格式", "format",
-                                            {"enum": ["graphml", "gexf", "cytoscape", "svg", "png"]}),
-                                      query("node", "节点（svg/png）", "node (svg/png)"),
-                                      query("depth", "邻域深度", "neighbourhood depth", schema={"type": "integer"}),
-                                      query("download", "作为附件下载", "download as a file")],
-                                     {"description": "文件 / the file", "content": {
-                                         t: {} for t in ("application/graphml+xml", "application/gexf+xml",
-                                                         "application/json", "image/svg+xml", "image/png")}})},
-    "/explorer": {"get": _page("关联探索：交互式图谱", "the explorer: an interactive graph")},
     # the final evaluation (api/evaluation.py, issue 15)
     "/evaluation": {"get": _page("总结评估：各目标完成情况图、按章节/主题/牵头单位的任务进展、需关注事项",
                                  "final evaluation: attainment per target drawn, progress by chapter, theme and lead "
