@@ -56,6 +56,8 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
     except SyntaxError as exc:
         _refuse_update(text, tokens, str(exc))
         raise syntax_error(str(exc)) from None
+    except (RuntimeError, OSError):  # it parsed; evaluating it on nothing failed, and the real run will say why
+        pass
     base, prefixes, body = _prologue(tokens)
     form = body[0].keyword() if body else ""
     if form not in FORMS:  # pyoxigraph took it as a query, so this cannot happen; refused rather than guessed
