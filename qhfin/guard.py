@@ -21,7 +21,12 @@ from .sparql import QUERY_BASE, OutsideRefused, QuerySyntaxError, UpdateRefused,
 from .tokens import Token, resolve, tokenize, unescape_iri, unescape_local
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-MAX_DEPTH = 256  # brackets nested deeper end pyoxigraph's parser with a stack overflow (at ~5,000 in a main thread)
+# pyoxigraph's parser and planner recurse once per nesting level and once per link of a chain (``!!!…``, ``1 + 1 + …``,
+# ``?o, ?o, …``, ``{} UNION {} …``): at ~5,000 brackets, or ~10,000 links, a worker's stack overflows and the process
+# dies. Texts past these bounds are refused before pyoxigraph sees them; a VALUES block's data (a flat list) is not
+# counted, so a long list of values goes through (tests/test_sparql_safety.py sends 3,500).
+MAX_DEPTH = 256
+MAX_TOKENS = 4096
 _SENTINEL = "urn:qhfin:guard:never-present"  # a graph no store of the guard's ever holds
 _EMPTY = ox.Store()  # in memory, never written: the parser's judge
 
@@ -48,6 +53,8 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
     tokens = list(tokenize(text))
     if any(t.depth >= MAX_DEPTH for t in tokens):
         raise syntax_error("query nested too deeply")
+    if _outside_values(tokens) > MAX_TOKENS:
+        raise syntax_error(f"query too long: more than {MAX_TOKENS} tokens outside its VALUES blocks")
     if any(t.keyword() == "SERVICE" for t in tokens):
         raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
                              "SERVICE is refused: this service never calls out to other addresses")
@@ -104,6 +111,23 @@ def _refuse_update(text: str, tokens: list[Token], message: str) -> None:
                                "The query is empty: no SELECT, ASK, CONSTRUCT or DESCRIBE", message)
     raise UpdateRefused("本服务只读，拒绝SPARQL更新（INSERT、DELETE、LOAD、CLEAR……）",
                         "This service is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR …) are refused")
+
+
+def _outside_values(tokens: list[Token]) -> int:
+    """How many tokens are not data of a VALUES block (the terms between its braces)."""
+    count, i = 0, 0
+    while i < len(tokens):
+        count += 1
+        if tokens[i].keyword() == "VALUES":
+            start = next((j for j in range(i + 1, len(tokens)) if tokens[j].text == "{"), len(tokens))
+            level = tokens[start].level if start < len(tokens) else 0
+            end = next((j for j in range(start + 1, len(tokens))
+                        if tokens[j].text == "}" and tokens[j].level == level), len(tokens))
+            count += start - i + 1  # the keyword's variables and braces count; the data does not
+            i = end + 1
+            continue
+        i += 1
+    return count
 
 
 def _prologue(tokens: list[Token]) -> tuple[str, dict[str, str], list[Token]]:
