@@ -89,6 +89,19 @@ class Server:
             after(started)
         self.startup = wait_ready(url, started)
 
+    def settle(self, path: str | None, limit: float = 180.0) -> None:
+        """Wait until ``path`` answers 200: qhfin loads the pages' in-memory graph in the background after SPARQL
+        answers (a few seconds of the web process's CPU), which would weigh on the first cells measured."""
+        if path is None:
+            return
+        url = self.url.rsplit("/", 1)[0] + path
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(url, timeout=limit).status == 200:
+                    return
+            time.sleep(0.2)
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -292,6 +305,7 @@ def main() -> int:
         server = start()
         try:
             startups[name] = [server.startup]
+            server.settle("/" if name.startswith("qhfin") else None)
             results[name] = measure(server, queries, seconds, unique)
         finally:
             server.stop()
