@@ -18,7 +18,6 @@ import contextlib
 import http.client
 import itertools
 import os
-import platform
 import shutil
 import socket
 import statistics
@@ -29,8 +28,9 @@ import time
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
+
+from report import CACHED, COLD, CONCURRENCY, ORACLE, machine, report, versions  # noqa: F401 - machine, versions: for the other benches
 
 from qhfin.build import union
 from qhfin.config import Config
@@ -42,14 +42,10 @@ from qhfin.store import load
 ROOT = Path(__file__).resolve().parents[1]
 
 
-CONCURRENCY = (1, 4, 16)
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))  # per cell, after a warm-up
 NAIVE_SECONDS = float(os.environ.get("BENCH_NAIVE_SECONDS", "6"))
 STARTS = int(os.environ.get("BENCH_STARTS", "5"))  # start-ups timed per server (median reported; naive: one)
 BIN = Path(sys.executable).parent
-BAR_RATIO, BAR_MS = 1.3, 2.0  # issue 14: a new text answered within 1.3× the Oxigraph server's time, or 2 ms more
-COLD, CACHED = "qhfin (cold: new texts)", "qhfin (cache on: repeated texts)"
-ORACLE = "oxigraph server"
 _unique = itertools.count()  # shared by every client and server: no text is ever sent twice
 
 
@@ -205,85 +201,6 @@ def measure(server: Server, queries, seconds: float, unique: bool = True) -> dic
     return {c: run_cell(server.url, queries, c, seconds, unique) for c in CONCURRENCY}
 
 
-def machine() -> str:
-    cpu = "?"
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    return f"{platform.node()} · {platform.system()} {platform.release()} · {cpu} · {os.cpu_count()} cores"
-
-
-def versions() -> str:
-    names = ("pyoxigraph", "oxigraph", "rdflib", "flask", "waitress")
-    found = []
-    for n in names:
-        try:
-            found.append(f"{n} {version(n)}")
-        except Exception:  # noqa: BLE001 - a missing package is reported as such
-            found.append(f"{n} ?")
-    return f"Python {platform.python_version()} · " + " · ".join(found)
-
-
-def _bar(mine: float, theirs: float) -> str:
-    ok = mine <= theirs * BAR_RATIO or mine <= theirs + BAR_MS
-    return "yes" if ok else "**no**"
-
-
-def _latencies(results: dict, server: str, queries, title: str) -> list[str]:
-    """Each named query's median at c=1 against the Oxigraph server's, with the bar."""
-    ox, mine = results[ORACLE][1]["median_ms"], results[server][1]["median_ms"]
-    lines = [title, "", f"| query | {ORACLE} ms | {server} ms | ratio | difference | ≤ {BAR_RATIO:g}× or + {BAR_MS:g} ms |",
-             "|---|---|---|---|---|---|"]
-    passed = 0
-    for name, _ in queries:
-        a, b = ox.get(name), mine.get(name)
-        if a is None or b is None:
-            lines.append(f"| {name} | {'–' if a is None else f'{a:.1f}'} | {'–' if b is None else f'{b:.1f}'} | – | – | – |")
-            continue
-        passed += _bar(b, a) == "yes"
-        lines.append(f"| {name} | {a:.1f} | {b:.1f} | {b / a:.2f}× | {b - a:+.1f} ms | {_bar(b, a)} |")
-    return [*lines, "", f"{passed} of {len(queries)} named queries within the bar.", ""]
-
-
-def _throughput(results: dict, servers: list[str]) -> list[str]:
-    lines = ["| server | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |", "|---|" + "---|" * len(CONCURRENCY)]
-    for name in servers:
-        cells = results[name]
-        lines.append(f"| {name} | " + " | ".join(f"{cells[c]['rps']:.0f} ({cells[c]['errors']})" for c in CONCURRENCY) + " |")
-        if name != ORACLE:
-            lines.append(f"| ↳ against {ORACLE} | " + " | ".join(
-                f"{cells[c]['rps'] / results[ORACLE][c]['rps']:.2f}×" if results[ORACLE][c]["rps"] else "–"
-                for c in CONCURRENCY) + " |")
-    return [*lines, ""]
-
-
-def report(results: dict, startups: dict[str, list[float]], queries, triples: int) -> str:
-    lines = [f"# qhfin SPARQL benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             f"- machine: {machine()}", f"- versions: {versions()}",
-             f"- data: build/qhfin.trig, {triples} quads; workload: {len(queries)} queries ({', '.join(n for n, _ in queries)})",
-             f"- each cell {SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; clients with kept-alive connections on "
-             "the same machine; qhfin with QHFIN_TIME_LIMIT=10 and every guard on", ""]
-    if COLD in results:
-        lines += _latencies(results, COLD, queries, "## The cold path: every request a new text (median at c=1)")
-        lines += ["## Mixed throughput, every request a new text (requests/s; errors in brackets)", "",
-                  *_throughput(results, [ORACLE, COLD, *(n for n in results if n.startswith("naive"))])]
-    lines += [f"## Start-up, until the first query answers (s; median of {STARTS}, min–max)", "",
-              "| server | start-up | against the Oxigraph server |", "|---|---|---|"]
-    ox_start = statistics.median(startups[ORACLE])
-    for name, times in startups.items():
-        median = statistics.median(times)
-        lines.append(f"| {name} | {median:.2f} ({min(times):.2f}–{max(times):.2f}) | {median / ox_start:.2f}× |")
-    lines.append("")
-    if CACHED in results:
-        lines += ["## Result cache and replay on, the same texts repeated (reported apart: not the cold path)", "",
-                  *_throughput(results, [ORACLE, CACHED])]
-        lines += _latencies(results, CACHED, queries, "Median at c=1, repeated texts:")
-    errors = [f"{s} c={c}: {cells[c]['error_kinds']}" for s, cells in results.items() for c in CONCURRENCY if cells[c]["errors"]]
-    if errors:
-        lines += ["## Errors", "", *[f"- {e}" for e in errors], ""]
-    return "\n".join(lines)
-
-
 def main() -> int:
     config = Config.from_env()
     if not config.built_graph.exists():
@@ -315,7 +232,8 @@ def main() -> int:
             again.stop()
         print("   " + ", ".join(f"c={c}: {results[name][c]['rps']:.0f}/s ({results[name][c]['errors']} errors "
                                 f"{results[name][c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
-    text = report(results, startups, queries, triples)
+    text = report(results, startups, queries, triples,
+                  f"each cell {SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; start-ups: {STARTS}")
     print(text)
     target = os.environ.get("BENCH_OUT", str(ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d}.md"))
     if target != "-":

@@ -2,7 +2,7 @@
 generator's pieces and the tricky cases of ``docs/guard.md`` go through both, and their decisions must agree —
 the same ``Decision``, or a refusal of the same class — except where a case below says which side is right.
 
-The old guard (rdflib's pyparsing grammar) lives here only, as the oracle: it is on no request path any more.
+The old guard (rdflib's pyparsing grammar) lives in ``tests/guard_oracle.py`` only: it is on no request path any more.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
+from guard_oracle import old_guard
 
-from qhfin.guard import MAX_DEPTH, MAX_TOKENS, Decision, check_graphs, guard
+from qhfin.guard import MAX_DEPTH, MAX_TOKENS, Decision, guard
 from qhfin.queries import GRAPHS
-from qhfin.sparql import OutsideRefused, QuerySyntaxError, SparqlError, UpdateRefused, syntax_error
+from qhfin.sparql import OutsideRefused, SparqlError, UpdateRefused
 from qhfin.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,53 +29,6 @@ PLAN = "https://w3id.org/qhfin/id/graph/plan"
 SPARQL_START = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(PREFIX|BASE|SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|"
                           r"DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 SOURCES = ("test_sparql_safety.py", "test_security.py", "test_sparql_protocol.py", "test_fuzz.py")
-
-
-# ---------------------------------------------------------------- the oracle: the rdflib guard, as it was
-
-
-def old_guard(text: str, graphs: tuple[str, ...]) -> Decision:
-    """qhfin.sparql.guard before issue 14, verbatim but for its imports."""
-    from pyparsing import ParseBaseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    try:
-        tree = parseQuery(text)
-    except ParseBaseException as exc:
-        try:
-            update = parseUpdate(text)
-        except (ParseBaseException, RecursionError):
-            raise syntax_error(str(exc)) from None
-        if not isinstance(update.get("request"), list):
-            raise QuerySyntaxError("查询为空：没有 SELECT、ASK、CONSTRUCT 或 DESCRIBE",
-                                   "The query is empty: no SELECT, ASK, CONSTRUCT or DESCRIBE", str(exc)) from None
-        raise UpdateRefused("本服务只读，拒绝SPARQL更新（INSERT、DELETE、LOAD、CLEAR……）",
-                            "This service is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR …) are refused") from None
-    except RecursionError:
-        raise syntax_error("query nested too deeply") from None
-    query = tree[1]
-    if _contains(query, "ServiceGraphPattern"):
-        raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
-                             "SERVICE is refused: this service never calls out to other addresses")
-    defaults = tuple(str(c["default"]) for c in query.get("datasetClause") or [] if "default" in c)
-    named = tuple(str(c["named"]) for c in query.get("datasetClause") or [] if "named" in c)
-    check_graphs([*defaults, *named], graphs)
-    projection = None
-    if query.name == "SelectQuery" and "projection" in query:
-        projection = tuple(str(v.get("var") or v.get("evar")) for v in query["projection"])
-    open_ended = query.name == "SelectQuery" and "limitoffset" not in query and "valuesClause" not in query
-    forms = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
-    return Decision(forms[query.name], defaults, named, projection, open_ended)
-
-
-def _contains(node: object, name: str) -> bool:
-    if getattr(node, "name", None) == name:
-        return True
-    if isinstance(node, dict):
-        return any(_contains(v, name) for v in node.values())
-    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-        return any(_contains(v, name) for v in node)
-    return False
 
 
 def outcome(decide, text: str) -> Decision | str:
