@@ -12,7 +12,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from qhfin.engine import Request
 from qhfin.queries import NamedQuery, ParameterError, load_queries
-from qhfin.sparql import Formats, SparqlError
+from qhfin.serialize import Formats
+from qhfin.sparql import SparqlError
 
 from .errors import ApiError
 from .params import state

@@ -15,7 +15,8 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from qhfin.description import SD_TYPES, service_description
 from qhfin.engine import Request
 from qhfin.queries import NamedQuery, load_queries
-from qhfin.sparql import SparqlError, UpdateRefused, negotiate, with_bindings
+from qhfin.serialize import negotiate
+from qhfin.sparql import SparqlError, UpdateRefused, with_bindings
 
 from .errors import ApiError
 from .params import state

@@ -1,18 +1,23 @@
-"""``make bench``: qhfin (embedded engine, all guards and the time limit on; result cache on, then off) against a
-standalone Oxigraph server loaded with the same graph, and a naive Flask + rdflib endpoint as the floor.
+"""``make bench``: qhfin (embedded engine, all guards and the time limit on) against a standalone Oxigraph server
+loaded with the same graph, and a naive Flask + rdflib endpoint as the floor.
 
 The workload is mixed: qhfin's named queries (with their default parameters written in as VALUES, so that every
 server gets the very same text), which are also the queries behind the REST calls (measures by theme / instrument /
-body, targets, the matrix, concepts, a task). Every server runs on loopback; every run is bounded in time. Prints
-the table and the ratios and writes them, with date, machine and versions, to bench/results-<date>.md.
+body, targets, the matrix, concepts, a task). The cold path is measured first (issue 14): every request a text the
+service has not seen (a comment ``# n=<counter>`` makes each unique), so neither the guard's decisions nor any
+cache help, with the result cache and the replay off; each named query's median is held against the Oxigraph
+server's with the bar "≤ 1.3× or + 2 ms". Then, separately, qhfin with the result cache (and replay) on and the
+texts repeated, as a site's own pages send them. Every server runs on loopback; every run is bounded in time.
+Prints the tables and writes them, with date, machine and versions, to bench/results-<date>.md (``BENCH_OUT``
+elsewhere; ``BENCH_OUT=-`` writes nothing).
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import itertools
 import os
-import platform
 import shutil
 import socket
 import statistics
@@ -23,8 +28,9 @@ import time
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
+
+from report import CACHED, COLD, CONCURRENCY, ORACLE, machine, report, versions  # noqa: F401 - machine, versions: for the other benches
 
 from qhfin.build import union
 from qhfin.config import Config
@@ -36,11 +42,11 @@ from qhfin.store import load
 ROOT = Path(__file__).resolve().parents[1]
 
 
-CONCURRENCY = (1, 4, 16)
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))  # per cell, after a warm-up
 NAIVE_SECONDS = float(os.environ.get("BENCH_NAIVE_SECONDS", "6"))
 STARTS = int(os.environ.get("BENCH_STARTS", "5"))  # start-ups timed per server (median reported; naive: one)
 BIN = Path(sys.executable).parent
+_unique = itertools.count()  # shared by every client and server: no text is ever sent twice
 
 
 def free_port() -> int:
@@ -78,6 +84,19 @@ class Server:
         if after:
             after(started)
         self.startup = wait_ready(url, started)
+
+    def settle(self, path: str | None, limit: float = 180.0) -> None:
+        """Wait until ``path`` answers 200: qhfin loads the pages' in-memory graph in the background after SPARQL
+        answers (a few seconds of the web process's CPU), which would weigh on the first cells measured."""
+        if path is None:
+            return
+        url = self.url.rsplit("/", 1)[0] + path
+        started = time.monotonic()
+        while time.monotonic() - started < limit:
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(url, timeout=limit).status == 200:
+                    return
+            time.sleep(0.2)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -120,10 +139,17 @@ def start_naive(config: Config) -> Server:
                   f"http://127.0.0.1:{port}/sparql")
 
 
-def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds: float) -> dict:
-    """``concurrency`` clients with kept-alive connections, each cycling through the workload, for ``seconds``."""
+def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds: float, unique: bool = True) -> dict:
+    """``concurrency`` clients with kept-alive connections, each cycling through the workload, for ``seconds``;
+    ``unique``: every request's text made new by a comment, so nothing the server learnt from a text helps."""
     parts = urllib.parse.urlsplit(url)
     bodies = [(name, urllib.parse.urlencode({"query": text}).encode()) for name, text in queries]
+
+    def body(i: int) -> tuple[str, bytes]:
+        name, encoded = bodies[i % len(bodies)]
+        if unique:  # the comment urlencoded as the text's last line: "\n# n=…"
+            encoded += b"%0A%23+n%3D" + str(next(_unique)).encode()
+        return name, encoded
     latencies: dict[str, list[float]] = {name: [] for name, _ in queries}
     errors: list[str] = []
     count = [0]
@@ -134,11 +160,11 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
         i = offset
         while time.monotonic() < stop_at:
-            name, body = bodies[i % len(bodies)]
+            name, payload = body(i)
             i += 1
             started = time.perf_counter()
             try:
-                conn.request("POST", parts.path, body, {"Content-Type": "application/x-www-form-urlencoded",
+                conn.request("POST", parts.path, payload, {"Content-Type": "application/x-www-form-urlencoded",
                                                         "Accept": "application/sparql-results+json"})
                 response = conn.getresponse()
                 response.read()
@@ -169,76 +195,10 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
             "median_ms": {n: statistics.median(v) * 1000 for n, v in latencies.items() if v}}
 
 
-def measure(server: Server, queries, seconds: float) -> dict:
-    run_cell(server.url, queries, 2, min(2.0, seconds))  # warm-up (fills caches where there are caches)
-    return {c: run_cell(server.url, queries, c, seconds) for c in CONCURRENCY}
-
-
-def machine() -> str:
-    cpu = "?"
-    with contextlib.suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    return f"{platform.node()} · {platform.system()} {platform.release()} · {cpu} · {os.cpu_count()} cores"
-
-
-def versions() -> str:
-    names = ("pyoxigraph", "oxigraph", "rdflib", "flask", "waitress")
-    found = []
-    for n in names:
-        try:
-            found.append(f"{n} {version(n)}")
-        except Exception:  # noqa: BLE001 - a missing package is reported as such
-            found.append(f"{n} ?")
-    return f"Python {platform.python_version()} · " + " · ".join(found)
-
-
-def report(results: dict, startups: dict[str, list[float]], queries, triples: int) -> str:
-    ox = results["oxigraph server"]
-    lines = [f"# qhfin SPARQL benchmark — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             f"- machine: {machine()}", f"- versions: {versions()}",
-             f"- data: build/qhfin.trig, {triples} quads; workload: {len(queries)} queries ({', '.join(n for n, _ in queries)})",
-             f"- each cell {SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; clients with kept-alive connections on "
-             "the same machine; qhfin with QHFIN_TIME_LIMIT=10 and every guard on", "",
-             "## Throughput (requests/s; errors in brackets)", "",
-             f"| server | start-up s (median of {STARTS}; min–max) | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |",
-             "|---|---|" + "---|" * len(CONCURRENCY)]
-    for name, cells in results.items():
-        times = startups[name]
-        lines.append(f"| {name} | {statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f}) | " + " | ".join(
-            f"{cells[c]['rps']:.0f} ({cells[c]['errors']})" for c in CONCURRENCY) + " |")
-    lines += ["", "## Ratios against the Oxigraph server", "",
-              "| server | start-up | " + " | ".join(f"c={c}" for c in CONCURRENCY) + " |", "|---|---|" + "---|" * len(CONCURRENCY)]
-    for name, cells in results.items():
-        if name == "oxigraph server":
-            continue
-        ratio = statistics.median(startups[name]) / statistics.median(startups["oxigraph server"])
-        lines.append(f"| {name} | {ratio:.2f}× | " + " | ".join(
-            f"{cells[c]['rps'] / ox[c]['rps']:.2f}×" for c in CONCURRENCY) + " |")
-    naive = results.get("naive flask+rdflib")
-    if naive and all(naive[c]["rps"] for c in CONCURRENCY):
-        lines += ["", "qhfin against the naive Flask + rdflib endpoint (throughput): " + "; ".join(
-            f"{name} c={c}: {cells[c]['rps'] / naive[c]['rps']:.1f}×" for name, cells in results.items()
-            if name.startswith("qhfin") for c in CONCURRENCY)]
-    lines += ["", "## Median latency per query at c=1 (ms)", "",
-              "| query | " + " | ".join(results) + " | qhfin cache on / oxigraph | qhfin cache off / oxigraph |",
-              "|---|" + "---|" * (len(results) + 2)]
-    for name, _ in queries:
-        cells = [results[s][1]["median_ms"].get(name) for s in results]
-        ox_ms = ox[1]["median_ms"].get(name)
-
-        def ratio(server: str, name: str = name, ox_ms: float | None = ox_ms) -> str:
-            mine = results.get(server, {}).get(1, {}).get("median_ms", {}).get(name)
-            if mine is None or not ox_ms:
-                return "–"
-            return f"{mine / ox_ms:.2f}× ({mine - ox_ms:+.1f} ms)"
-
-        lines.append(f"| {name} | " + " | ".join("–" if v is None else f"{v:.1f}" for v in cells)
-                     + f" | {ratio('qhfin (cache on)')} | {ratio('qhfin (cache off)')} |")
-    errors = [f"{s} c={c}: {cells[c]['error_kinds']}" for s, cells in results.items() for c in CONCURRENCY if cells[c]["errors"]]
-    if errors:
-        lines += ["", "## Errors", "", *[f"- {e}" for e in errors]]
-    return "\n".join(lines) + "\n"
+def measure(server: Server, queries, seconds: float, unique: bool = True) -> dict:
+    """Each concurrency in turn, after a warm-up with the same kind of texts (new ones warm no cache)."""
+    run_cell(server.url, queries, 2, min(2.0, seconds), unique)
+    return {c: run_cell(server.url, queries, c, seconds, unique) for c in CONCURRENCY}
 
 
 def main() -> int:
@@ -251,17 +211,19 @@ def main() -> int:
     triples = sum(1 for _ in pyoxigraph.parse(path=str(config.built_graph), format=pyoxigraph.RdfFormat.TRIG))
     results: dict[str, dict] = {}
     startups: dict[str, list[float]] = {}
-    plan = [("oxigraph server", lambda: start_oxigraph(config), SECONDS),
-            ("qhfin (cache on)", lambda: start_qhfin(config, 64), SECONDS),
-            ("qhfin (cache off)", lambda: start_qhfin(config, 0), SECONDS)]
+    # (name, start, seconds per cell, every request a new text)
+    plan = [(ORACLE, lambda: start_oxigraph(config), SECONDS, True),
+            (COLD, lambda: start_qhfin(config, 0), SECONDS, True),
+            (CACHED, lambda: start_qhfin(config, 64), SECONDS, False)]
     if os.environ.get("BENCH_SKIP_NAIVE") != "1":
-        plan.append(("naive flask+rdflib", lambda: start_naive(config), NAIVE_SECONDS))
-    for name, start, seconds in plan:
+        plan.append(("naive flask+rdflib", lambda: start_naive(config), NAIVE_SECONDS, True))
+    for name, start, seconds, unique in plan:
         print(f"… {name}", flush=True)
         server = start()
         try:
             startups[name] = [server.startup]
-            results[name] = measure(server, queries, seconds)
+            server.settle("/" if name.startswith("qhfin") else None)
+            results[name] = measure(server, queries, seconds, unique)
         finally:
             server.stop()
         for _ in range(STARTS - 1 if name != "naive flask+rdflib" else 0):  # start-up alone, again: it varies
@@ -270,11 +232,13 @@ def main() -> int:
             again.stop()
         print("   " + ", ".join(f"c={c}: {results[name][c]['rps']:.0f}/s ({results[name][c]['errors']} errors "
                                 f"{results[name][c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
-    text = report(results, startups, queries, triples)
+    text = report(results, startups, queries, triples,
+                  f"each cell {SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; start-ups: {STARTS}")
     print(text)
-    out = ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d}.md"
-    out.write_text(text, encoding="utf-8")
-    print(f"written: {out}")
+    target = os.environ.get("BENCH_OUT", str(ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d}.md"))
+    if target != "-":
+        Path(target).write_text(text, encoding="utf-8")
+        print(f"written: {target}")
     return 0
 
 

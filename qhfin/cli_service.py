@@ -15,8 +15,9 @@ from types import ModuleType
 from .config import Config, settings_epilog
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
+from .serialize import Formats
 from .serve import StartError, process_start, start
-from .sparql import Formats, SparqlError
+from .sparql import SparqlError
 
 QUERY_FORMATS = ("csv", "tsv", "json", "xml")
 

@@ -24,7 +24,8 @@ from rdflib.term import Node
 
 from .engine import Engine, Request
 from .queries import NamedQuery
-from .sparql import Binding, Formats, SparqlError
+from .serialize import Formats
+from .sparql import Binding, SparqlError
 
 T = TypeVar("T")
 # the pages' reads are not cut at the public row limit: an answer past this many rows is an error, never half shown

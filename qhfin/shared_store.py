@@ -8,19 +8,16 @@ in every worker, as the service is.
 
 The forkserver imports this module first (a ``multiprocessing`` preload, ``MODULES``) with ``QHFIN_SHARED_GRAPH``
 in its environment — naming the file, or empty for a worker that only guards (the external engine's) — and only
-there, so no other process imports the parser or loads the graph by importing this. While pyoxigraph parses the
-file (without the GIL) a thread imports and warms the SPARQL parser the guard needs (``sparql.warm_parser``, a
-third of a second), so the two costs overlap. A worker takes the store only if the file is still the one loaded (path,
-size, modification time, inode); otherwise, or if the load failed, the worker loads the file itself and reports
-the line that does not parse — nothing here raises.
+there, so no other process loads the graph by importing this. (The guard once needed rdflib's parser imported and
+warmed here too, a third of a second; the guard of ``qhfin.guard`` needs neither.) A worker takes the store only if
+the file is still the one loaded (path, size, modification time, inode); otherwise, or if the load failed, the
+worker loads the file itself and reports the line that does not parse — nothing here raises.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
-import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -28,7 +25,7 @@ import pyoxigraph as ox
 ENV = "QHFIN_SHARED_GRAPH"
 # what the forkserver imports, in order (``qhfin serve`` starts it before its own imports): this module first, then
 # the workers' own; nothing heavier is imported before the forkserver is started
-MODULES = (__name__, "qhfin.engine")
+MODULES = (__name__, "qhfin.engine_embedded", "qhfin.engine_external")
 
 _loaded: tuple[tuple, ox.Store] | None = None
 
@@ -67,17 +64,7 @@ def announced(path: str | os.PathLike | None) -> Iterator[None]:
 def _load_announced() -> None:
     global _loaded
     path = os.environ.pop(ENV, None)  # once: the workers forked from here inherit the store, not the task
-    if path is None:  # not the forkserver
-        return
-
-    def import_parser() -> None:
-        with contextlib.suppress(ImportError):  # the guard imports it again and says what is missing
-            importlib.import_module("qhfin.sparql").warm_parser()
-
-    importer = threading.Thread(target=import_parser, name="qhfin-parser-import")
-    importer.start()
-    if not path:
-        importer.join()
+    if not path:  # not the forkserver, or one for workers that only guard
         return
     try:
         key = _key(path)
@@ -86,8 +73,6 @@ def _load_announced() -> None:
         _loaded = key, store
     except (OSError, SyntaxError, ValueError):
         pass  # each worker loads the file itself and names the line
-    finally:
-        importer.join()  # no thread may be running when the forkserver forks
 
 
 _load_announced()

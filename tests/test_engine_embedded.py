@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qhfin.engine import EmbeddedEngine, GraphFileError, Request, open_engine
+from qhfin.engine import GraphFileError, Request, open_engine
+from qhfin.engine_embedded import EmbeddedEngine
 from qhfin.sparql import TimeLimit, UpdateRefused
 
 
@@ -98,7 +99,7 @@ def test_rows_are_counted_exactly_whatever_the_literals_hold(values, limit):
 
     import pyoxigraph as ox
 
-    from qhfin.sparql import render
+    from qhfin.serialize import render
 
     store = ox.Store()
     for i, value in enumerate(values):
@@ -117,7 +118,8 @@ def test_rows_are_counted_exactly_whatever_the_literals_hold(values, limit):
 SHARED_SCRIPT = """
 import os, sys
 from qhfin.config import Config
-from qhfin.engine import EmbeddedEngine, Request
+from qhfin.engine import Request
+from qhfin.engine_embedded import EmbeddedEngine
 from qhfin.pool import warm_forkserver
 from qhfin.shared_store import MODULES
 
@@ -155,13 +157,6 @@ def test_workers_share_the_forkservers_graph_but_never_a_stale_one(tmp_path):
     out = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["True 2", "False 3"]
-
-
-def test_the_parser_warm_up_texts_pass_the_guard():
-    """The forkserver warms the parser with these texts; one the guard refused would end that warm-up early."""
-    from qhfin.sparql import warm_parser
-
-    warm_parser()
 
 
 def test_the_service_starts_without_the_explorer_and_spreadsheet_libraries():

@@ -190,7 +190,7 @@ def test_an_upstream_document_is_cut_the_same_however_it_is_laid_out(indent, lim
     """An Oxigraph server's compact JSON is cut where a row opens; another store's pretty-printed JSON is written
     anew: both give the same rows, the same count and the same ``truncated``, and literals that look like JSON
     structure do not fool either."""
-    from qhfin.sparql import select_json
+    from qhfin.serialize import select_json
 
     rows = [{"s": {"type": "uri", "value": f"http://example.org/{i}"},
              "o": {"type": "literal", "value": f'x,{{"y":{i}}}]}}'}} for i in range(3)]
