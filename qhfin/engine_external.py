@@ -11,6 +11,7 @@ import http.client
 import logging
 import threading
 import urllib.parse
+import weakref
 from collections.abc import Iterator
 
 import pyoxigraph as ox
@@ -46,7 +47,14 @@ class ExternalEngine(_Base):
         super().__init__(config, pool)
         self.endpoint = urllib.parse.urlsplit(config.sparql_endpoint)
         self._local = threading.local()
+        self._opened: weakref.WeakSet[http.client.HTTPConnection] = weakref.WeakSet()  # every thread's, to close
         self._union: bool | None = None
+
+    def close(self) -> None:
+        """The workers, and the kept-alive connection of every thread that asked the upstream."""
+        super().close()
+        for conn in list(self._opened):
+            conn.close()
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
         if decision is None:
@@ -139,6 +147,7 @@ class ExternalEngine(_Base):
         if conn is None:
             cls = http.client.HTTPSConnection if self.endpoint.scheme == "https" else http.client.HTTPConnection
             conn = self._local.conn = cls(self.endpoint.hostname or "localhost", self.endpoint.port, timeout=timeout)
+            self._opened.add(conn)
         conn.timeout = timeout
         if conn.sock is not None:
             conn.sock.settimeout(timeout)
