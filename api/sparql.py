@@ -7,15 +7,18 @@ Without a query it answers with a SPARQL Service Description, or the query edito
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from qhfin.description import SD_TYPES, service_description
 from qhfin.engine import Request
 from qhfin.queries import NamedQuery, load_queries
-from qhfin.serialize import negotiate
+from qhfin.serialize import ASK_TYPES, GRAPH_TYPES, SELECT_TYPES, Formats
 from qhfin.sparql import SparqlError, UpdateRefused, with_bindings
 
 from .errors import ApiError
@@ -26,6 +29,18 @@ EDITOR_CSP = ("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'se
               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'")
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
+
+
+@functools.lru_cache(maxsize=512)
+def negotiate(accept: str | None) -> Formats:
+    """The formats for a request's Accept header, as it came; none means */*, i.e. our defaults. Remembered per
+    header: matching one against the three tables (``qhfin.serialize``, the one place media types are listed) costs
+    as much as answering a query from the cache, and clients send the same few headers again and again."""
+    if not accept:
+        return Formats()
+    parsed = parse_accept_header(accept, MIMEAccept)
+    return Formats(*(None if (m := parsed.best_match(list(t))) is None else t[m]
+                     for t in (SELECT_TYPES, ASK_TYPES, GRAPH_TYPES)))
 
 
 def _pairs(raw: bytes) -> list[tuple[str, str]]:

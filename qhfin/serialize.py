@@ -8,7 +8,6 @@ the same limit and mark the cut the same way.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 from collections.abc import Callable
@@ -71,21 +70,6 @@ class Formats:
             raise NotAcceptable("无法以所要求的格式提供该查询的结果", f"No acceptable format for a {form} answer",
                                 "available: " + ", ".join(dict.fromkeys(MEDIA[f].split(";")[0] for f in table.values())))
         return fmt
-
-
-@functools.lru_cache(maxsize=512)
-def negotiate(accept: str | None) -> Formats:
-    """The formats for a request's Accept header, as it came; none means */*, i.e. our defaults. Remembered per
-    header: matching one against the three tables costs as much as answering a query from the cache, and clients
-    send the same few headers again and again."""
-    from werkzeug.datastructures import MIMEAccept
-    from werkzeug.http import parse_accept_header
-
-    if not accept:
-        return Formats()
-    parsed = parse_accept_header(accept, MIMEAccept)
-    return Formats(*(None if (m := parsed.best_match(list(t))) is None else t[m]
-                     for t in (SELECT_TYPES, ASK_TYPES, GRAPH_TYPES)))
 
 
 # ---------------------------------------------------------------- answers
