@@ -5,18 +5,14 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, VOID
 
+from . import media
 from .namespaces import DATASET
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-SD_TYPES = {  # media type → rdflib serializer, in order of preference
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-}
-RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+# media type → rdflib serializer, in order of preference (qhfin.media: the one table)
+SD_TYPES = {media.BY_NAME[n].bare: media.BY_NAME[n].rdflib for n in ("turtle", "jsonld", "rdfxml", "nt")}
+RESULT_FORMATS = tuple(s.w3c for s in (*media.RESULTS, *media.RDF) if not s.quads)
 
 
 def service_description(endpoint: str, graphs: tuple[str, ...], media_type: str) -> bytes:

@@ -18,40 +18,15 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .cells import csv_rows
+from .media import RDF, RESULTS, accepted
 from .sparql import XSD_STRING, NotAcceptable
 
-# media type → format, in order of preference (werkzeug's best_match takes the first on a tie, e.g. for */*)
-SELECT_TYPES = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-}
+SELECT_TYPES = accepted(RESULTS)  # media type → format (qhfin.media: the one table)
 ASK_TYPES = {k: v for k, v in SELECT_TYPES.items() if v in ("json", "xml")}
-GRAPH_TYPES = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "application/x-turtle": "turtle",
-    "text/plain": "nt",
-    "application/json": "jsonld",
-}
-MEDIA = {  # format → the media type we answer with
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "nt": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-NATIVE = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
-          "tsv": ox.QueryResultsFormat.TSV}
-RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-               "rdfxml": ox.RdfFormat.RDF_XML}
+GRAPH_TYPES = accepted(tuple(s for s in RDF if not s.quads))
+MEDIA = {s.name: s.media_type for s in (*RESULTS, *RDF)}  # format → the media type we answer with
+NATIVE = {s.name: s.oxigraph for s in RESULTS}
+RDF_FORMATS = {s.name: s.oxigraph for s in RDF}
 
 
 
