@@ -49,3 +49,12 @@ def test_serve_help_lists_every_setting_with_its_variable(capsys):
     shown = capsys.readouterr().out
     missing = [s.variable for s in SETTINGS if s.variable not in shown or s.help_en.split(";")[0] not in shown]
     assert missing == []
+
+
+def test_every_module_is_on_the_architecture_page():
+    """docs/architecture.md draws the module map: a module missing from it is a module nobody can find."""
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = sorted(str(p.relative_to(ROOT)) for d in ("qhfin", "api") for p in (ROOT / d).glob("*.py"))
+    assert len(modules) > 90
+    missing = [m for m in modules if m not in page and not (m.startswith("qhfin/cli_") and "qhfin/cli_*.py" in page)]
+    assert missing == []
