@@ -217,7 +217,7 @@ def setups(engines: list[str], stores: list[Store]) -> list[tuple[str, Store, bo
 
 
 def run_size(size: int, seed: int, repeats: int, limit: float, queries: list[tuple[str, str]],
-             engines: list[str], store_names: list[str]) -> str:
+             engines: list[str], store_names: list[str], note: str = "") -> str:
     """Every server started and loaded first (one after the other, each timed alone), then the queries timed on
     all of them in turns."""
     build_dir, quads = corpus_for(size, seed)
@@ -251,7 +251,7 @@ def run_size(size: int, seed: int, repeats: int, limit: float, queries: list[tup
     finally:
         for name, proc in procs.items():
             rows.setdefault(name, {})["peak"] = proc.stop()
-    return report(size, seed, quads, repeats, limit, queries, rows)
+    return report(size, seed, quads, repeats, limit, queries, rows, note)
 
 
 def ratio(a: str, b: str) -> str:
@@ -261,20 +261,21 @@ def ratio(a: str, b: str) -> str:
         return "–"
 
 
-def agreement(sizes: dict[str, int | None], names: list[str]) -> str:
-    """"same" when every set-up's answer has the size of the first one's, else who differs (a failed answer is "–")."""
-    first = sizes.get(names[0])
-    differ = [n for n in names[1:] if sizes.get(n) != first]
+def agreement(sizes: dict[str, int | None], groups: list[list[str]]) -> str:
+    """"same" when, in each group, every set-up's answer has the size of the group's first one, else who differs and
+    from whom (a failed answer is "–"). The stores and the qhfin set-ups are compared apart: qhfin cuts an answer at
+    QHFIN_ROW_LIMIT and a store does not, so only like with like says whether two stores answer alike."""
+    differ = [f"{n} (vs {group[0]})" for group in groups if group for n in group[1:] if sizes.get(n) != sizes.get(group[0])]
     return "same" if not differ else "**differs**: " + ", ".join(differ)
 
 
-def report(size, seed, quads, repeats, limit, queries, rows) -> str:
+def report(size, seed, quads, repeats, limit, queries, rows, note: str = "") -> str:
     names = list(rows)
     servers = [n for n in names if rows[n]["server"] == n]
     qhfins = [n for n in names if n not in servers]
     lines = [f"# qhfin scale run — {size:,} quads asked, {quads:,} made (seed {seed}) — "
              f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
-             f"- machine: {machine()}", f"- versions: {versions()}",
+             f"- machine: {machine()}" + (f" — {note}" if note else ""), f"- versions: {versions()}",
              f"- corpus: `python bench/synth.py --triples {size} --seed {seed}`; loopback only; qhfin with "
              f"QHFIN_TIME_LIMIT={limit:g} and the result cache off, except in the set-ups named “cache on” (the "
              f"default: 64 MB), whose repeats of a query are answered from it; medians of {repeats} runs after one warm-up, "
@@ -298,12 +299,13 @@ def report(size, seed, quads, repeats, limit, queries, rows) -> str:
         lines.append(f"| {q} | " + " | ".join(cells + [ratio(rows[n]["queries"].get(q, "–"),
                                                              rows[rows[n]["server"]]["queries"].get(q, "–"))
                                                        for _, n in compared]) + " |")
-    lines += ["", f"## Named queries: rows of the first answer (compared with the {names[0]})", "",
+    lines += ["", "## Named queries: rows of the first answer (stores compared with the first store, qhfin set-ups with "
+              "the first qhfin set-up)", "",
               "| query | " + " | ".join(names) + " | answers |", "|---|" + "---|" * (len(names) + 1)]
     for q, _ in queries:
         sizes = {n: rows[n]["rows"].get(q) for n in names}
         lines.append(f"| {q} | " + " | ".join("–" if sizes[n] is None else str(sizes[n]) for n in names)
-                     + f" | {agreement(sizes, names)} |")
+                     + f" | {agreement(sizes, [servers, qhfins])} |")
     rest_names = [n for n in names if "rest" in rows[n]]
     lines += ["", "## REST calls: first call ms / median of repeats ms (memoised)", "",
               "| call | " + " | ".join(rest_names) + " |", "|---|" + "---|" * len(rest_names)]
@@ -314,7 +316,7 @@ def report(size, seed, quads, repeats, limit, queries, rows) -> str:
         for p in REST:
             sizes = {n: rows[n]["sizes"].get(p) for n in rest_names}
             lines.append(f"| `{p}` | " + " | ".join("–" if sizes[n] is None else str(sizes[n]) for n in rest_names)
-                         + f" | {agreement(sizes, rest_names)} |")
+                         + f" | {agreement(sizes, [rest_names])} |")
     return "\n".join(lines) + "\n"
 
 
@@ -333,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--external-only", action="store_true", help="the same as --engines external")
     parser.add_argument("--time-limit", type=float, default=120.0, help="per query, seconds")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    parser.add_argument("--note", default="", help="a line for the report's header: what else ran on the machine")
     args = parser.parse_args(argv)
     config = Config.from_env()
     if not config.built_graph.exists():
@@ -340,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
     queries = workload(config)
     for size in args.sizes:
         engines = ["external"] if args.external_only else args.engines
-        text = run_size(size, args.seed, args.repeats, args.time_limit, queries, engines, args.stores)
+        text = run_size(size, args.seed, args.repeats, args.time_limit, queries, engines, args.stores, args.note)
         print(text, flush=True)
         label = "-".join([f"{size / 1e6:g}M"] + [s for s in args.stores if s != "oxigraph"])
         out = args.out / f"scale-{label}-{datetime.now(UTC):%Y-%m-%d}.md"
