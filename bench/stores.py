@@ -94,7 +94,7 @@ class Process:
         self.memory = Peak(self.process.pid)
 
     def stop(self) -> int:
-        """Ends the server (TERM, then KILL after 15 s: Virtuoso checkpoints on TERM) and returns its peak memory."""
+        """Ends the server (TERM, which Virtuoso answers with a quick shutdown; KILL after 15 s) and returns its peak memory."""
         peak = self.memory.stop()
         self.process.terminate()
         try:
