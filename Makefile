@@ -8,7 +8,8 @@ CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
 CHARTJS := api/static/vendor/chartjs/chart.umd.min.js
 COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench scale soak hostile yasgui cytoscape chartjs comunica
+.PHONY: run test test-slow build lint clean chromium serve bench scale soak hostile yasgui cytoscape chartjs comunica \
+	virtuoso scale-virtuoso
 
 $(BIN)/qhfin: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +97,21 @@ SCALE_SIZES ?= 500000 5000000
 SCALE_FLAGS ?=
 scale: $(BIN)/qhfin build/qhfin.trig
 	$(BIN)/python bench/scale.py --sizes $(SCALE_SIZES) $(SCALE_FLAGS)
+
+# Virtuoso as a second external store (issue 14): Debian's virtuoso-opensource (7.2.5), never needed by `make test`.
+# Its package asks for a DBA password through debconf; an empty one is preseeded, which leaves the system-wide daemon
+# disabled (the bench starts a private instance under build/ with its own virtuoso.ini). Needs root: CI has it.
+virtuoso:
+	@command -v virtuoso-t >/dev/null && command -v isql-vt >/dev/null || { \
+		printf '%s\n' 'virtuoso-opensource-7 virtuoso-opensource-7/dba-password password' \
+			'virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password' | debconf-set-selections && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			virtuoso-opensource; }
+
+# The scale bench's external set-ups on Virtuoso beside the Oxigraph server (issue 14): the small corpus by default.
+VIRTUOSO_SIZES ?= 500000
+scale-virtuoso: virtuoso $(BIN)/qhfin build/qhfin.trig
+	$(BIN)/python bench/scale.py --sizes $(VIRTUOSO_SIZES) --engines external --stores oxigraph virtuoso $(SCALE_FLAGS)
 
 # Soak (issue 6): a bounded mixed load on `qhfin serve` (loopback, concurrency 16); writes bench/soak-<date>.md.
 SOAK_MINUTES ?= 10
