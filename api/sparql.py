@@ -154,7 +154,7 @@ def editor() -> Response:
 
 
 def _example(query: NamedQuery) -> str:
-    """A named query with its defaults written in as a VALUES block, ready to run in the editor."""
+    """A named query with its defaults bound (BIND) where its WHERE group opens, ready to run in the editor."""
     try:
         return with_bindings(query.text, dict(query.bindings({}, state().resolver)))
     except (ValueError, SparqlError):

@@ -106,20 +106,24 @@ def term(binding: Binding) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(extra or XSD_STRING))
 
 
-def values_clause(bindings: dict[str, Binding]) -> str:
-    """A VALUES block for an external engine, which has no way to take bindings: terms written by pyoxigraph's
-    own term writer (never the raw parameter text), each IRI checked first."""
-    names = " ".join(f"?{name}" for name in bindings)
-    row = " ".join(str(term(b)) for b in bindings.values())
-    return f"VALUES ({names}) {{ ({row}) }}"
+def bind_clause(bindings: dict[str, Binding]) -> str:
+    """One BIND per parameter, for an external engine, which has no way to take bindings: terms written by
+    pyoxigraph's own term writer (never the raw parameter text), each IRI checked first.
+
+    BIND, not VALUES: for the one row of parameters, ``{ BIND (t AS ?v) P }`` is ``Join({?v → t}, P)`` as
+    ``{ VALUES ?v { t } P }`` is, on every SPARQL 1.1 store; but Virtuoso 7 does not take a VALUES binding as the
+    start of a transitive path (``?task qhfin:dependsOn+ ?upstream``): alone it refuses the query ("transitive start
+    not given"), joined with other patterns it walks from every subject and answers wrong rows (make
+    scale-virtuoso: bench/scale-0.5M-virtuoso-2026-12-06*.md)."""
+    return " ".join(f"BIND ({term(b)} AS ?{name})" for name, b in bindings.items())
 
 
 def with_bindings(text: str, bindings: dict[str, Binding]) -> str:
-    """The query with a VALUES block opening its WHERE group (a named query of ours, of any form)."""
+    """The query with its parameters bound (``bind_clause``) where its WHERE group opens (a named query of ours)."""
     if not bindings:
         return text
     at = _where_brace(text)
-    return text[: at + 1] + " " + values_clause(bindings) + " " + text[at + 1 :]
+    return text[: at + 1] + " " + bind_clause(bindings) + " " + text[at + 1 :]
 
 
 def _where_brace(text: str) -> int:

@@ -38,6 +38,7 @@ def upstream():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/query"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture()
@@ -150,6 +151,7 @@ def test_the_union_default_graph_is_used_when_the_upstream_has_one(app_with, uni
         assert "default-graph-uri" in Store.seen[-1]
     finally:
         server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.slow  # a minute of a store going down and coming back: `make test-slow`
@@ -182,6 +184,7 @@ def test_the_pages_read_the_external_store_and_wait_for_it_when_it_is_down(app):
         Store.down = False
         other.extensions["qhfin"].close()
         server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.parametrize("indent", [None, 2])
