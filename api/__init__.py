@@ -11,12 +11,13 @@ from flask import Flask
 
 from qhfin.config import Config
 from qhfin.engine import Engine
+from qhfin.version import graph_version
 
 from . import limits
 from .errors import register_error_handlers
 from .origin import PublicOrigin
 from .replay import Replay
-from .state import State, graph_version
+from .state import State
 
 
 def create_app(config: Config | None = None, engine: Engine | None = None, permanent: bool = False) -> Flask:

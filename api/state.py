@@ -13,17 +13,18 @@ import gc
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from rdflib import Dataset, Graph
 
 from qhfin.config import Config
 from qhfin.engine import Engine, open_engine
 from qhfin.queries import load_queries
-from qhfin.reader import Reader, file_version, time_version
+from qhfin.reader import Reader
 from qhfin.resolve import Resolver
 from qhfin.sparql import SparqlError
 from qhfin.store import from_quads, load_with_union
+from qhfin.version import graph_version
 
 from .errors import ApiError
 
@@ -72,16 +73,6 @@ def _for_good(permanent: bool) -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def graph_version(config: Config) -> Callable[[], str]:
-    """What the service's caches are keyed by: the built file, or on an external store a time bucket."""
-    if config.sparql_endpoint:
-        return time_version(config.cache_seconds)
-    try:
-        return file_version(config.built_graph)
-    except OSError:  # not built yet (an app made before its build, in tests): one version until it is
-        return lambda: ""
 
 
 class State:

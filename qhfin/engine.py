@@ -15,6 +15,7 @@ import resource
 import threading
 import traceback
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,6 +27,7 @@ from .pool import Crashed, Deadline, Full, Pool, StartFailed
 from .queries import GRAPHS as DATASET_GRAPHS
 from .serialize import Answer, Formats
 from .sparql import Binding, Busy, SparqlError, TimeLimit, TooLarge
+from .version import graph_version
 
 log = logging.getLogger(__name__)
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
@@ -60,17 +62,27 @@ def _line(exc: SyntaxError) -> str:
 
 
 class Cache:
-    """Answers by request, least recently used out first, bounded in bytes; 0 bytes turns it off."""
+    """Answers by request for one graph version (``qhfin.version``), least recently used out first, bounded in
+    bytes; 0 bytes turns it off."""
 
-    def __init__(self, max_bytes: int) -> None:
+    def __init__(self, max_bytes: int, version: Callable[[], str] = lambda: "") -> None:
         self.max_bytes, self.size = max_bytes, 0
         self._items: OrderedDict[Request, Answer] = OrderedDict()
         self._lock = threading.Lock()
+        self.version, self._seen = version, version()
+
+    def _current(self) -> None:
+        """Forget every answer of an older graph version (held: the lock)."""
+        now = self.version()
+        if now != self._seen:
+            self._items.clear()
+            self.size, self._seen = 0, now
 
     def get(self, key: Request) -> Answer | None:
         if not self.max_bytes:
             return None
         with self._lock:
+            self._current()
             answer = self._items.get(key)
             if answer is not None:
                 self._items.move_to_end(key)
@@ -80,6 +92,7 @@ class Cache:
         if not self.max_bytes or len(answer.body) > self.max_bytes // 4:
             return
         with self._lock:
+            self._current()
             old = self._items.pop(key, None)
             self.size += len(answer.body) - (len(old.body) if old else 0)
             self._items[key] = answer
@@ -95,7 +108,7 @@ class _Base:
 
     def __init__(self, config: Config, pool: Pool) -> None:
         self.config, self.pool = config, pool
-        self.cache = Cache(config.result_cache_mb * 1024 * 1024)
+        self.cache = Cache(config.result_cache_mb * 1024 * 1024, graph_version(config))
         self.decisions: dict[str, Decision | SparqlError] = {}
 
     def query(self, request: Request) -> Answer:

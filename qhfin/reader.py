@@ -3,19 +3,17 @@
 The service keeps no copy of the whole graph. Every page asks the engine — embedded or an external store — for
 what it shows, through a named query (``queries/*.rq``; values go in as bindings, never into the text): a SELECT
 gives rows, a CONSTRUCT gives the small graph a domain function (``qhfin.measures``, ``qhfin.targets`` …) walks.
-What is built from an answer is remembered per *graph version*: the built file's identity on the embedded engine,
-which cannot change under a running service; on an external store, which can, a time bucket of
-``QHFIN_CACHE_SECONDS``, so that a change made in the store shows within that time.
+What is built from an answer is remembered per *graph version* (``qhfin.version``): the built file's identity on
+the embedded engine, which cannot change under a running service; on an external store, which can, a time bucket
+of ``QHFIN_CACHE_SECONDS``, so that a change made in the store shows within that time.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -141,15 +139,3 @@ class Reader:
         for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
             add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))  # type: ignore[arg-type]
         return graph
-
-
-def file_version(path: Path) -> Callable[[], str]:
-    """The embedded engine's version: the built file it loaded, which a running service never swaps."""
-    stat = path.stat()
-    fixed = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
-    return lambda: fixed
-
-
-def time_version(seconds: float) -> Callable[[], str]:
-    """An external store's version, which it does not report: a time bucket, so answers live ``seconds`` at most."""
-    return lambda: f"t{int(time.monotonic() // max(seconds, 0.001))}"

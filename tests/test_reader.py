@@ -10,8 +10,9 @@ from rdflib import Literal, URIRef
 
 from qhfin.namespaces import QHFIN
 from qhfin.queries import NamedQuery
-from qhfin.reader import Memo, Reader, Truncated, time_version
+from qhfin.reader import Memo, Reader, Truncated
 from qhfin.sparql import with_bindings
+from qhfin.version import time_version
 
 TASK = URIRef("https://w3id.org/qhfin/id/task/5-6-1-1-1")
 AROUND = NamedQuery("around", "一项任务的三元组", "A task's triples", "", (), (
@@ -53,7 +54,7 @@ def test_remembered_per_version() -> None:
 
 def test_time_version_changes_with_time(monkeypatch) -> None:
     clock = [100.0]
-    monkeypatch.setattr("qhfin.reader.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("qhfin.version.time.monotonic", lambda: clock[0])
     version = time_version(30)
     first = version()
     clock[0] += 31
@@ -76,3 +77,17 @@ def test_external_engine_takes_construct_bindings(app, oxigraph_server, graph) -
     finally:
         engine.close()
     assert set(small) == {(TASK, p, o) for p, o in graph.predicate_objects(TASK)}
+
+
+def test_the_engines_answers_are_kept_per_graph_version(app) -> None:
+    """On an external store the engine's own answer cache is keyed by the version too: a change shows."""
+    from qhfin.engine import Cache, Request
+    from qhfin.serialize import Answer
+
+    version = ["v1"]
+    cache = Cache(1_000_000, lambda: version[0])
+    key, answer = Request("ASK {}"), Answer("application/sparql-results+json", b'{"boolean":true}', "ASK")
+    cache.put(key, answer)
+    assert cache.get(key) is answer
+    version[0] = "v2"
+    assert cache.get(key) is None and cache.size == 0
