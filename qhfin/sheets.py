@@ -107,23 +107,25 @@ def _xlsx_rows(path: Path, sheet: str, max_rows: int) -> list[list[object]]:
 
     _check_zip(path)
     try:  # SyntaxError: XML that does not parse, or an entity bomb the XML parser stops
-        wb = load_workbook(path, read_only=True, data_only=False)
-        try:
-            if sheet not in wb.sheetnames:
-                raise SheetError([f"{path.name}: 缺少工作表“{sheet}” / no sheet named “{sheet}”"])
-            ws = wb[sheet]
-            rows = []
-            # bounded whatever the sheet declares: openpyxl pads each row out to max_col, so it must be given one
-            for row in ws.iter_rows(min_row=1, max_row=max_rows + 2, max_col=MAX_COLUMNS, values_only=True):
-                rows.append(["" if v is None else v for v in row])
-            if len(rows) > max_rows + 1:
-                raise SheetError([f"{sheet}: 行数超过{max_rows} / more than {max_rows} rows"])
-            while rows and all(v == "" for v in rows[-1]):
-                rows.pop()
-            width = max((i + 1 for row in rows for i, v in enumerate(row) if v != ""), default=0)
-            return [row[:width] for row in rows]
-        finally:
-            wb.close()
+        # the file opened here, so that it is closed however openpyxl fails (it leaves its own open then)
+        with path.open("rb") as file:
+            wb = load_workbook(file, read_only=True, data_only=False)
+            try:
+                if sheet not in wb.sheetnames:
+                    raise SheetError([f"{path.name}: 缺少工作表“{sheet}” / no sheet named “{sheet}”"])
+                ws = wb[sheet]
+                rows = []
+                # bounded whatever the sheet declares: openpyxl pads each row out to max_col, so it must be given one
+                for row in ws.iter_rows(min_row=1, max_row=max_rows + 2, max_col=MAX_COLUMNS, values_only=True):
+                    rows.append(["" if v is None else v for v in row])
+                if len(rows) > max_rows + 1:
+                    raise SheetError([f"{sheet}: 行数超过{max_rows} / more than {max_rows} rows"])
+                while rows and all(v == "" for v in rows[-1]):
+                    rows.pop()
+                width = max((i + 1 for row in rows for i, v in enumerate(row) if v != ""), default=0)
+                return [row[:width] for row in rows]
+            finally:
+                wb.close()
     except SheetError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError, zlib.error,

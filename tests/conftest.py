@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from rdflib import Dataset, Graph
 from werkzeug.serving import make_server
 
@@ -16,6 +18,16 @@ from qhfin.config import Config
 from qhfin.source import parse, read_source
 
 EXAMPLES = Path(__file__).parent / "examples"
+
+
+class _BufferedClient(FlaskClient):
+    """Every test response read whole and its iterable closed (a static file's handle too), as a server does."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):  # type: ignore[override]
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = _BufferedClient
 
 
 @pytest.fixture(scope="session")
