@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -132,12 +132,17 @@ class Reader:
         _, body = self._answer(name, Formats(select="json", ask="json"), bindings)
         return bool(json.loads(body)["boolean"])
 
+    def triples(self, name: str, **bindings: Value) -> Iterator[ox.Triple]:
+        """A CONSTRUCT named query's triples as pyoxigraph parses them from the answer, one by one: for a writer
+        that streams them on (a dump), with no rdflib term made."""
+        _, body = self._answer(name, Formats(graph="nt"), bindings)
+        return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+
     def graph(self, name: str, **bindings: Value) -> Graph:
         """A CONSTRUCT named query's triples as an rdflib graph (for a domain function to walk)."""
-        _, body = self._answer(name, Formats(graph="nt"), bindings)
         graph = Graph()
         add = graph.add
-        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
+        for t in self.triples(name, **bindings):
             add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))  # type: ignore[arg-type]
         return graph
 
