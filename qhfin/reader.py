@@ -10,6 +10,7 @@ which cannot change under a running service; on an external store, which can, a 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -22,8 +23,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .engine import Engine, Request
-from .queries import NamedQuery
+from .config import Config
+from .engine import Engine, Request, open_engine
+from .queries import NamedQuery, load_queries
 from .sparql import Binding, Formats, SparqlError
 
 T = TypeVar("T")
@@ -157,3 +159,23 @@ def file_version(path: Path) -> Callable[[], str]:
 def time_version(seconds: float) -> Callable[[], str]:
     """An external store's version, which it does not report: a time bucket, so answers live ``seconds`` at most."""
     return lambda: f"t{int(time.monotonic() // max(seconds, 0.001))}"
+
+
+@contextlib.contextmanager
+def opened(config: Config) -> Iterator[Reader]:
+    """A reader over an engine of its own, closed on leaving: for a one-shot command, which reads what the service
+    reads — the build through the embedded engine (made first through the gate when missing or stale, as ``qhfin
+    serve`` does), or the external store."""
+    if not config.sparql_endpoint:
+        from .atomic import stale
+
+        if not config.built_graph.exists() or stale(config):
+            from .store import gate
+
+            gate(config)
+    engine = open_engine(config)
+    try:
+        version = time_version(config.cache_seconds) if config.sparql_endpoint else file_version(config.built_graph)
+        yield Reader(engine, load_queries(config.queries_dir, cache=config.query_cache), version)
+    finally:
+        engine.close()

@@ -40,3 +40,13 @@ def test_the_page_and_its_json_twin_read_through_the_engine(client, whole):
 
     served = settled(json.loads(client.get("/api/evaluation").data))
     assert served == json.loads(json.dumps(whole, ensure_ascii=False))
+
+
+def test_the_command_reads_the_build_through_an_engine_of_its_own(app, whole, monkeypatch, capsys):
+    import json
+
+    from qhfin.cli import main
+
+    monkeypatch.setenv("QHFIN_BUILD_DIR", str(app.config["QHFIN"].build_dir))
+    assert main(["evaluation", "--json"]) == 0
+    assert settled(json.loads(capsys.readouterr().out)) == json.loads(json.dumps(whole, ensure_ascii=False))
