@@ -16,6 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from qhfin.dumps import dump, etag
 from qhfin.namespaces import BASE, DATASET, PLAN_IRI, PREFIXES
+from qhfin.sparql import QuerySyntaxError
 from qhfin.store import FORMATS
 from qhfin.void import counts, graph_sizes, properties
 
@@ -94,7 +95,10 @@ def resource(rest: str) -> Response:
 def described(iri: URIRef) -> Graph:
     """What ``iri`` is, as one CONSTRUCT through the engine (``queries/describe.rq``): its triples, those of the
     nodes it owns, the links pointing at it and the labels of all it mentions. Empty when the graph does not name it."""
-    out = state().reader.graph("describe", resource=iri)
+    try:
+        out = state().reader.graph("describe", resource=iri)
+    except QuerySyntaxError:  # not an IRI at all (/id/task/<script>…): nothing in the graph is called that
+        out = Graph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
     return out
