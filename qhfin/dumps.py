@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .namespaces import PREFIXES
 from .reader import Reader
@@ -28,10 +29,10 @@ PREFIX_FORMATS = ("trig", "turtle", "jsonld")
 _END = object()
 
 
-def statements(reader: Reader, fmt: str) -> Iterator[ox.Quad | ox.Triple]:
-    """The dataset's quads (for TriG and N-Quads) or the union's triples, each once (for the others), graph by graph
-    in IRI order."""
-    for graph in graph_sizes(reader):
+def statements(reader: Reader, fmt: str, graphs: Iterable[URIRef]) -> Iterator[ox.Quad | ox.Triple]:
+    """The quads of ``graphs`` (for TriG and N-Quads) or the triples they add to the union, each once (for the
+    others), graph by graph."""
+    for graph in graphs:
         if fmt in QUAD_FORMATS:
             name = ox.NamedNode(str(graph))
             for t in reader.triples("graph-triples", graph=graph):
@@ -95,8 +96,9 @@ def serialized(items: Iterable[ox.Quad | ox.Triple], fmt: str) -> Iterator[bytes
 
 
 def dump(reader: Reader, fmt: str) -> Iterator[bytes]:
-    """The dataset in ``fmt`` (a name of ``qhfin.store.FORMATS``), streamed."""
-    return serialized(statements(reader, fmt), fmt)
+    """The dataset in ``fmt`` (a name of ``qhfin.store.FORMATS``), streamed, its graphs in IRI order. The list of
+    graphs is read at once, before any byte is sent: an engine that refuses is an error status, not an empty file."""
+    return serialized(statements(reader, fmt, list(graph_sizes(reader))), fmt)
 
 
 def etag(reader: Reader, fmt: str) -> str:

@@ -135,3 +135,17 @@ def test_a_dump_streams_in_pieces_and_stops_when_abandoned(reader):
         if thread.name == "qhfin-dump":
             thread.join(5)
             assert not thread.is_alive(), "the serializer stops once nobody reads"
+
+
+@pytest.mark.parametrize("path", ["/.well-known/void", "/id/task/4-1-1-1-1?format=ttl", "/api/evaluation",
+                                  "/api/impact?node=乡村振兴", "/dumps/qhfin.nt"])
+def test_an_engine_that_refuses_a_read_is_a_503_not_a_bug(app_with, monkeypatch, path):
+    from qhfin.reader import Reader
+    from qhfin.sparql import Busy
+
+    def busy(*args, **kwargs):
+        raise Busy("服务繁忙", "The service is busy", "test")
+
+    monkeypatch.setattr(Reader, "_answer", busy)
+    response = app_with(result_cache_mb=3).test_client().get(path, headers={"Accept": "application/json"})
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == Busy.code
