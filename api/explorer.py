@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from qhfin import checks as data_checks
 from qhfin import crosstab as cross
@@ -40,6 +40,21 @@ def explorer() -> Explorer:
     reader = state().reader
     with _lock:
         return reader.remember(("explorer",), lambda: Explorer.from_reader(reader, state().resolver))
+
+
+def warm(app: Flask) -> None:
+    """Build the app's Explorer in the background (``qhfin serve``): its first build reads the engine and turns
+    40 000 triples into a typed graph, seconds of work that a first picture or impact asked under load would pay
+    for — while it held the GIL and an engine worker, light requests took seconds (bench/hostile.py, ASK {}: 5 s
+    median; built beforehand: 40 ms). A failed warm-up costs nothing: the first request builds it then."""
+    def build() -> None:
+        with app.app_context():
+            try:
+                explorer()
+            except Exception:  # noqa: BLE001 — the engine busy or the store down: left to the first request
+                app.logger.warning("the explorer was not built in advance", exc_info=True)
+
+    threading.Thread(target=build, name="qhfin-explorer-warm", daemon=True).start()
 
 
 def _renderer() -> Renderer:
