@@ -75,10 +75,10 @@ def alternates(path: str) -> str:
 def resource(rest: str) -> Response:
     """Any IRI of the dataset: a page for people, its triples for programs."""
     iri = URIRef(ID_BASE + rest)
-    graph: Graph | None = described(iri)
-    named = (iri, None, None) not in graph  # type: ignore[operator]
-    if named:
-        graph = named_graph(iri)  # the named graphs are resources too: GRAPH <…/graph/stated> can be looked up
+    about = described(iri)
+    named = (iri, None, None) not in about
+    # the named graphs are resources too: GRAPH <…/graph/stated> can be looked up
+    graph = named_graph(iri) if named else about
     if graph is None:
         raise ApiError(404, f"图谱中没有“{ID_BASE + rest}”", f"“{ID_BASE + rest}” is not in the graph", "unknown-iri")
     media_type = chosen_type(OFFERED)
