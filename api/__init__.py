@@ -37,4 +37,8 @@ def create_app(config: Config | None = None, engine: Engine | None = None, perma
     app.wsgi_app = Replay(PublicOrigin(app.wsgi_app, config.public_url),  # type: ignore[method-assign]
                           config.result_cache_mb * 1024 * 1024, version=graph_version(config))
     app.extensions["qhfin"] = State.load(config, engine, permanent)  # last: its background load then has the CPU to itself
+    if permanent:  # a served app builds the explorer's typed graph ahead of the first picture (``explorer.warm``)
+        from .explorer import warm
+
+        warm(app)
     return app

@@ -6,6 +6,7 @@ from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from qhfin.errors import QhfinError
+from qhfin.sparql import SparqlError
 
 MESSAGES = {
     400: ("请求有误", "Bad request"),
@@ -71,6 +72,15 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         zh, en = MESSAGES.get(exc.code or 500, (exc.name, exc.name))
         return _render(exc.code or 500, zh, en, exc.name.lower().replace(" ", "-"), exc.description)
+
+    @app.errorhandler(SparqlError)
+    def _engine_error(exc: SparqlError):
+        """A page's own read refused by the engine — busy, past the time limit, the external store down, an answer
+        cut — is that status (503/502/504), said as the engine said it; a read the engine calls malformed is our
+        named query's fault, a bug."""
+        if exc.status < 500:
+            return _bug(exc)
+        return _render(exc.status, exc.zh, exc.en, exc.code, exc.detail)
 
     @app.errorhandler(Exception)
     def _bug(exc: Exception):  # a bug is a 500, never a 400: hiding it helps nobody

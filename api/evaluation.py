@@ -8,12 +8,12 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
-from qhfin.evaluation import evaluation
+from qhfin.evaluation import evaluation_from
 from qhfin.report import MEDIA_TYPES, REPORT_WRITERS
 
 from .errors import ApiError
 from .i18n import remember_lang
-from .params import memo, state
+from .params import state
 from .render import json_response, page
 
 blueprint = Blueprint("evaluation", __name__)
@@ -21,8 +21,10 @@ blueprint.after_request(remember_lang)
 
 
 def evaluation_of() -> dict:
-    """``qhfin.evaluation.evaluation`` over the served graph, computed once (the graph does not change while served)."""
-    return memo("evaluation", lambda: evaluation(state().graph))
+    """``qhfin.evaluation.evaluation`` over what one named query through the engine gives, computed once per graph
+    version (on an external store, where staff may enter figures meanwhile, at most QHFIN_CACHE_SECONDS old)."""
+    reader = state().reader
+    return reader.remember(("evaluation",), lambda: evaluation_from(reader))
 
 
 @blueprint.get("/evaluation")
@@ -47,7 +49,7 @@ def evaluation_report() -> Response:
     if fmt not in REPORT_WRITERS:
         raise ApiError(400, f"不支持的格式“{fmt}”", f"unsupported format “{fmt}”", "bad-format",
                        "format=" + "|".join(REPORT_WRITERS))
-    data = memo(("evaluation-report", fmt), lambda: REPORT_WRITERS[fmt](evaluation_of()))
+    data = state().reader.remember(("evaluation-report", fmt), lambda: REPORT_WRITERS[fmt](evaluation_of()))
     response = Response(data, content_type=MEDIA_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
     response.headers["Content-Disposition"] = (

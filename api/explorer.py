@@ -1,7 +1,8 @@
 """The dependency and impact explorer: its JSON API under /api and the interactive graph page at /explorer.
 
-Views parse arguments → call ``qhfin.explore`` (and its neighbours) → render. The typed graph is built from the
-app's graph on the first request that needs it, so an app that is never asked starts as fast as before.
+Views parse arguments → call ``qhfin.explore`` (and its neighbours) → render. The typed graph is built from one
+named query through the engine (``queries/explorer-graph.rq``) on the first request that needs it, once per graph
+version, so an app that is never asked starts as fast as before and nothing here holds the whole graph.
 The page draws with Cytoscape.js, installed from npm by the Makefile into ``api/static/vendor`` (never a CDN).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from qhfin import checks as data_checks
 from qhfin import crosstab as cross
@@ -34,13 +35,26 @@ _lock = threading.Lock()
 
 
 def explorer() -> Explorer:
-    """The app's Explorer, built once (under a lock: two first requests must not build it twice)."""
+    """The app's Explorer, built from one named query through the engine (``Explorer.from_reader``) once per graph
+    version, under a lock: two first requests must not build it twice."""
+    reader = state().reader
     with _lock:
-        ex = current_app.extensions.get("qhfin.explorer")
-        if ex is None or ex.graph is not state().graph:
-            ex = current_app.extensions["qhfin.explorer"] = Explorer.from_graph(state().graph, state().resolver)
-            current_app.extensions["qhfin.explorer.cache"] = {}  # whole-graph answers, made once per graph
-        return ex
+        return reader.remember(("explorer",), lambda: Explorer.from_reader(reader, state().resolver))
+
+
+def warm(app: Flask) -> None:
+    """Build the app's Explorer in the background (``qhfin serve``): its first build reads the engine and turns
+    40 000 triples into a typed graph, seconds of work that a first picture or impact asked under load would pay
+    for — while it held the GIL and an engine worker, light requests took seconds (bench/hostile.py, ASK {}: 5 s
+    median; built beforehand: 40 ms). A failed warm-up costs nothing: the first request builds it then."""
+    def build() -> None:
+        with app.app_context():
+            try:
+                explorer()
+            except Exception:  # noqa: BLE001 — the engine busy or the store down: left to the first request
+                app.logger.warning("the explorer was not built in advance", exc_info=True)
+
+    threading.Thread(target=build, name="qhfin-explorer-warm", daemon=True).start()
 
 
 def _renderer() -> Renderer:
@@ -50,10 +64,9 @@ def _renderer() -> Renderer:
 
 
 def _once(key: tuple, make: Callable[[], object]) -> object:
-    """A whole-graph answer (ranking, workload, checks, exports) computed on first request and kept with the graph."""
-    explorer()
-    cache = current_app.extensions["qhfin.explorer.cache"]
-    return cache[key] if key in cache else cache.setdefault(key, make())
+    """A whole-graph answer (ranking, workload, checks, exports) computed on first request and kept with the graph
+    version it was computed from."""
+    return state().reader.remember(("explorer", *key), make)
 
 
 @blueprint.errorhandler(ExploreError)

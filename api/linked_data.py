@@ -2,25 +2,26 @@
 VoID at /.well-known/void; the whole graph is downloadable under /dumps/.
 
 People get HTML (the pages of ``api.pages``), programs get Turtle, JSON-LD or N-Triples, chosen by werkzeug from the
-Accept header or forced with ``?format=``. Nothing here reads the file system: an IRI is looked up in the graph, a
-dump is a name from a fixed table, so no path can reach a file.
+Accept header or forced with ``?format=``. Every answer comes from the engine through named queries (``describe``,
+``graph-sizes``, ``dataset-counts``, ``properties``, and the dumps' ``graph-triples`` / ``union-triples``); nothing
+here holds the whole graph. Nothing reads the file system either: an IRI is looked up by the engine, a dump is a name
+from a fixed table, so no path can reach a file.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
-
-import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, stream_with_context
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
+from qhfin.dumps import dump, etag
 from qhfin.namespaces import BASE, DATASET, PLAN_IRI, PREFIXES
+from qhfin.sparql import QuerySyntaxError
 from qhfin.store import FORMATS
+from qhfin.void import counts, graph_sizes, properties
 
 from . import pages
-from .details import ID_BASE, describe, kind_of
+from .details import ID_BASE, kind_of
 from .errors import ApiError
 from .i18n import remember_lang
 from .params import state
@@ -39,8 +40,6 @@ FORMAT_PARAM = {"html": "text/html", "json": "application/json", "ttl": "text/tu
                 "jsonld": "application/ld+json", "nt": "application/n-triples"}
 DUMPS = {f"qhfin.{suffix}": name for name, (_ser, suffix, _media) in FORMATS.items()}  # qhfin.ttl → turtle
 IANA = "https://www.iana.org/assignments/media-types/"
-OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
-_dump_lock = threading.Lock()
 
 
 def chosen_type(offered: list[str]) -> str:
@@ -76,33 +75,46 @@ def alternates(path: str) -> str:
 def resource(rest: str) -> Response:
     """Any IRI of the dataset: a page for people, its triples for programs."""
     iri = URIRef(ID_BASE + rest)
-    graph = state().graph
-    if (iri, None, None) not in graph:
-        graph = named_graph(iri)  # the named graphs are resources too: GRAPH <…/graph/stated> can be looked up
+    about = described(iri)
+    named = (iri, None, None) not in about
+    # the named graphs are resources too: GRAPH <…/graph/stated> can be looked up
+    graph = named_graph(iri) if named else about
     if graph is None:
         raise ApiError(404, f"图谱中没有“{ID_BASE + rest}”", f"“{ID_BASE + rest}” is not in the graph", "unknown-iri")
     media_type = chosen_type(OFFERED)
     if media_type in RDF_TYPES:
-        response = rdf_response(describe(graph, iri), media_type)
+        response = rdf_response(graph, media_type)
     elif kind_of(graph, iri) == "task":
         response = pages.task_page(iri, as_json=media_type == "application/json")
-    else:
-        response = pages.resource_page(iri, as_json=media_type == "application/json", graph=graph)
+    else:  # a named graph's page shows its description; any other resource's, what the pages read of it
+        response = pages.resource_page(iri, as_json=media_type == "application/json", graph=graph if named else None)
     response.headers["Link"] = alternates(request.path)
     return response
 
 
+def described(iri: URIRef) -> Graph:
+    """What ``iri`` is, as one CONSTRUCT through the engine (``queries/describe.rq``): its triples, those of the
+    nodes it owns, the links pointing at it and the labels of all it mentions. Empty when the graph does not name it."""
+    try:
+        out = state().reader.graph("describe", resource=iri)
+    except QuerySyntaxError:  # not an IRI at all (/id/task/<script>…): nothing in the graph is called that
+        out = Graph()
+    for prefix, ns in PREFIXES.items():
+        out.bind(prefix, ns)
+    return out
+
+
 def named_graph(iri: URIRef) -> Graph | None:
     """A description of one of the dataset's named graphs (its size, what it is part of), or None."""
-    for named in state().dataset.graphs():
-        if named.identifier == iri and len(named):
-            out = Graph()
-            out.add((iri, RDF.type, VOID.Dataset))
-            out.add((iri, RDFS.label, Literal(str(iri).rsplit("/", 1)[-1])))
-            out.add((iri, VOID.triples, Literal(len(named))))
-            out.add((iri, DCTERMS.isPartOf, DATASET["qhfin"]))
-            return out
-    return None
+    size = graph_sizes(state().reader).get(iri)
+    if not size:
+        return None
+    out = Graph()
+    out.add((iri, RDF.type, VOID.Dataset))
+    out.add((iri, RDFS.label, Literal(str(iri).rsplit("/", 1)[-1])))
+    out.add((iri, VOID.triples, Literal(size)))
+    out.add((iri, DCTERMS.isPartOf, DATASET["qhfin"]))
+    return out
 
 
 @blueprint.errorhandler(ApiError)
@@ -111,21 +123,22 @@ def _error(exc: ApiError) -> Response:
 
 
 def void(root: str) -> Graph:
-    """DCAT + VoID for the dataset as this service publishes it: sizes, subsets, dumps and the SPARQL endpoint."""
-    graph, ds = state().graph, DATASET["qhfin"]
+    """DCAT + VoID for the dataset as this service publishes it: sizes, subsets, dumps and the SPARQL endpoint.
+    Every figure is a count the engine made (``qhfin.void``), remembered per graph version."""
+    reader, ds = state().reader, DATASET["qhfin"]
     out = Graph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
-    for p, o in graph.predicate_objects(ds):
+    for p, o in properties(reader, ds):
         out.add((ds, p, o))
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(ID_BASE)}
-    out.add((ds, VOID.triples, Literal(len(graph))))
-    out.add((ds, VOID.entities, Literal(len(subjects))))
-    out.add((ds, VOID.distinctSubjects, Literal(len(set(graph.subjects())))))
-    out.add((ds, VOID.classes, Literal(len(set(graph.objects(None, RDF.type))))))
+    sizes = counts(reader)
+    out.add((ds, VOID.triples, Literal(sizes["triples"])))
+    out.add((ds, VOID.entities, Literal(sizes["entities"])))
+    out.add((ds, VOID.distinctSubjects, Literal(sizes["subjects"])))
+    out.add((ds, VOID.classes, Literal(sizes["classes"])))
     out.add((ds, VOID.rootResource, PLAN_IRI))
     for example in (URIRef(ID_BASE + "task/4-1-1-1-1"), URIRef(ID_BASE + "theme/rural-revitalization")):
-        if (example, None, None) in graph:
+        if properties(reader, example):
             out.add((ds, VOID.exampleResource, example))
     here = root + ".well-known/void"
     if any(rule.rule == "/sparql" for rule in current_app.url_map.iter_rules()):
@@ -150,14 +163,14 @@ def void(root: str) -> Graph:
         out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
         out.add((dist, DCTERMS.title, Literal(f"全量下载（{fmt}）", lang="zh")))
         out.add((dist, DCTERMS.title, Literal(f"Full dump ({fmt})", lang="en")))
-    for named in sorted(state().dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(named) and str(named.identifier).startswith(BASE):
-            subset = URIRef(here + "#" + str(named.identifier).rsplit("/", 1)[-1])
+    for named, size in graph_sizes(reader).items():
+        if str(named).startswith(BASE):
+            subset = URIRef(here + "#" + str(named).rsplit("/", 1)[-1])
             out.add((ds, VOID.subset, subset))
             out.add((subset, RDF.type, VOID.Dataset))
-            out.add((subset, DCTERMS.identifier, Literal(str(named.identifier), datatype=XSD.anyURI)))
-            out.add((subset, RDFS.label, Literal(str(named.identifier).rsplit("/", 1)[-1])))
-            out.add((subset, VOID.triples, Literal(len(named))))
+            out.add((subset, DCTERMS.identifier, Literal(str(named), datatype=XSD.anyURI)))
+            out.add((subset, RDFS.label, Literal(str(named).rsplit("/", 1)[-1])))
+            out.add((subset, VOID.triples, Literal(size)))
     return out
 
 
@@ -171,40 +184,16 @@ def well_known_void() -> Response:
     return rdf_response(graph, media_type)
 
 
-def serialize_whole(fmt: str) -> bytes:
-    """The whole graph (or, for trig and nquads, the dataset with its named graphs) in one format.
-
-    rdflib writes the line formats; Turtle, TriG and JSON-LD are written by pyoxigraph from them, sorted so that each
-    subject is one block, because rdflib's pretty serializers take several seconds on the whole graph.
-    """
-    quads = fmt in ("trig", "nquads")
-    lines = (state().dataset if quads else state().graph).serialize(format="nquads" if quads else "nt", encoding="utf-8")
-    if fmt in ("nt", "nquads"):
-        return lines
-    statements = ox.parse(lines, format=ox.RdfFormat.N_QUADS if quads else ox.RdfFormat.N_TRIPLES)
-    key = (lambda q: (str(q.graph_name), str(q.subject), str(q.predicate))) if quads else (
-        lambda t: (str(t.subject), str(t.predicate)))
-    return ox.serialize(sorted(statements, key=key), format=OX_FORMATS[fmt],
-                        prefixes={p: str(ns) for p, ns in PREFIXES.items()})
-
-
-def dump(name: str) -> bytes:
-    """A dump, serialized once per process (the graph does not change while the service runs)."""
-    cache = current_app.extensions.setdefault("qhfin_dumps", {})
-    with _dump_lock:
-        if name not in cache:
-            cache[name] = serialize_whole(DUMPS[name])
-        return cache[name]
-
-
 @blueprint.get("/dumps/<path:name>")
 def dumps(name: str) -> Response:
-    """qhfin.ttl, .nt, .trig, .nq, .jsonld — and nothing else, whatever the path says."""
+    """qhfin.ttl, .nt, .trig, .nq, .jsonld — and nothing else, whatever the path says. Streamed from the engine graph
+    by graph (``qhfin.dumps``), never held whole; the ETag names the graph version, so an unchanged dump is not sent
+    again."""
     if name not in DUMPS:
         raise ApiError(404, f"没有名为“{name}”的下载文件", f"no dump named “{name}”", "unknown-dump",
                        "可下载 / available: " + ", ".join(sorted(DUMPS)))
-    data = dump(name)
-    response = Response(data, mimetype=FORMATS[DUMPS[name]][2])
+    reader, fmt = state().reader, DUMPS[name]
+    response = Response(stream_with_context(dump(reader, fmt)), mimetype=FORMATS[fmt][2])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.set_etag(etag(reader, fmt))
     return response.make_conditional(request)

@@ -6,8 +6,11 @@ The queries are loaded when the blueprint is registered, so a malformed ``querie
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from qhfin.engine import Request
@@ -21,6 +24,8 @@ from .render import html_response, json_response
 
 blueprint = Blueprint("queries", __name__)
 EXTENSION = "queries"
+GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
+TRIPLE_COLUMNS = ["subject", "predicate", "object"]  # a CONSTRUCT's answer shown as a table, one triple a row
 
 
 @blueprint.record_once
@@ -45,7 +50,7 @@ def run(query: NamedQuery, fmt: str) -> tuple[dict, object]:
     args = {p.name: request.args.get(p.name, "") for p in query.params if request.args.get(p.name)}
     try:
         bindings = query.bindings(args, state().resolver)
-        answer = state().engine.query(Request(query.text, Formats(select=fmt, ask="json"), bindings=bindings))
+        answer = state().engine.query(Request(query.text, Formats(select=fmt, ask="json", graph="nt"), bindings=bindings))
     except ParameterError as exc:
         raise ApiError(400, exc.zh, exc.en, "bad-parameter") from None
     except SparqlError as exc:
@@ -57,12 +62,21 @@ def _plain(term: dict) -> str:
     return term["value"]
 
 
+def table(query: NamedQuery, body: bytes) -> tuple[list[str], list[dict]]:
+    """Columns and rows of an answer: a SELECT's solutions, or a CONSTRUCT's triples one a row."""
+    if query.form in GRAPH_FORMS:
+        rows = [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
+                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        return TRIPLE_COLUMNS, rows
+    data = json.loads(body)
+    columns = data.get("head", {}).get("vars", [])
+    return columns, [{c: _plain(b[c]) for c in columns if c in b} for b in data.get("results", {}).get("bindings", [])]
+
+
 def results(query: NamedQuery) -> dict:
     """One dict for the page and its JSON twin: the query, its parameters, columns and rows."""
     values, answer = run(query, "json")
-    data = json.loads(answer.body)  # type: ignore[attr-defined]
-    columns = data.get("head", {}).get("vars", [])
-    rows = [{c: _plain(b[c]) for c in columns if c in b} for b in data.get("results", {}).get("bindings", [])]
+    columns, rows = table(query, answer.body)  # type: ignore[attr-defined]
     return {"query": query.name, "title": {"zh": query.title_zh, "en": query.title_en},
             "description": query.description, "params": values, "columns": columns, "count": len(rows),
             "truncated": answer.truncated, "results": rows}  # type: ignore[attr-defined]
@@ -87,7 +101,14 @@ def as_json(name: str) -> Response:
 def as_csv(name: str) -> Response:
     query = _query(name)
     _, answer = run(query, "csv")
-    response = Response(answer.body, content_type="text/csv; charset=utf-8")  # type: ignore[attr-defined]
+    body = answer.body  # type: ignore[attr-defined]
+    if query.form in GRAPH_FORMS:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, TRIPLE_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(table(query, body)[1])
+        body = out.getvalue().encode("utf-8")
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{query.name}.csv"'
     response.headers["Qhfin-Truncated"] = "true" if answer.truncated else "false"  # type: ignore[attr-defined]
     return response

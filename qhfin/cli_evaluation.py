@@ -49,13 +49,15 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluation(args: argparse.Namespace) -> int:
-    from .build import union
-    from .evaluation import evaluation
+    """The evaluation as the service computes it: one named query through an engine opened for this command
+    (``qhfin.reader.opened``), not the whole build parsed into rdflib."""
+    from .evaluation import evaluation_from
+    from .reader import opened
     from .report import REPORT_WRITERS, attainment_lines
-    from .store import load
     from .writers import write_out
 
-    data = evaluation(union(load(Config.from_env(root=args.root))))
+    with opened(Config.from_env(root=args.root)) as reader:
+        data = evaluation_from(reader)
     if args.action == "report":
         fmt = args.format or (Path(args.output).suffix.lstrip(".") if args.output else "html")
         if fmt not in REPORT_WRITERS:

@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Callable
 
-from .build import union
 from .checks import checks
 from .config import Config
 from .crosstab import AXES, crosstab
@@ -20,15 +19,18 @@ from .explore import DIRECTIONS, ExploreError, Explorer, impact, path
 from .exports import FORMATS, export
 from .impact import KIND_ZH, ROLE_ZH
 from .rank import rank, workload
+from .reader import opened
 from .scenario import scenario
-from .store import load
 from .writers import write_out
 
 TYPE_ZH = {**KIND_ZH, "chapter": "章"}
 
 
 def _explorer(args: argparse.Namespace) -> Explorer:
-    return Explorer.from_graph(union(load(Config.from_env(root=args.root))))
+    """The typed graph the service builds, from the same named query through an engine opened for this command
+    (seconds faster than parsing the whole build into rdflib; see ``qhfin.reader.opened``)."""
+    with opened(Config.from_env(root=args.root)) as reader:
+        return Explorer.from_reader(reader)
 
 
 def _name(item: dict) -> str:

@@ -8,6 +8,7 @@ theme and lead unit; what needs attention; and the carry-over list for the 15th 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
@@ -17,6 +18,9 @@ from .matrix import leaf_tasks, row
 from .namespaces import QHFIN
 from .progress import STATUS_KEYS, latest_reports
 from .resolve import label
+
+if TYPE_CHECKING:
+    from .reader import Reader
 
 TITLE = ("青海省“十四五”金融业发展规划总结评估基础材料", "Qinghai 14th Five-Year Financial Plan: material for the final evaluation")
 PROGRESS = {
@@ -116,3 +120,10 @@ def evaluation(graph: Graph) -> dict:
                        "tasks_not_reported": [t["id"] for t in tasks if t["status"] == "not-reported"]},
         "sources": sources,
     }
+
+
+def evaluation_from(reader: Reader) -> dict:
+    """``evaluation`` over what one named query through the engine gives (``queries/evaluation-graph.rq``): the
+    tasks, targets, figures, reports and sources it reports on, and the names of what they point at — not the whole
+    graph."""
+    return evaluation(reader.graph("evaluation-graph"))

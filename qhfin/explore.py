@@ -29,6 +29,8 @@ from .text import quoted
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
     import networkx as nx
 
+    from .reader import Reader
+
 FLOW = {  # predicate → which way a failure travels along its triples: "forward" s → o, "reverse" o → s
     "responsibleBody": "reverse",
     "usesInstrument": "reverse",
@@ -67,6 +69,12 @@ class Explorer:
     down: dict[str, list[tuple[str, Edge]]] = field(default_factory=dict)
     up: dict[str, list[tuple[str, Edge]]] = field(default_factory=dict)
     _tasks: dict[bool, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_reader(cls, reader: Reader, resolver: Resolver | None = None) -> Explorer:
+        """Built from one named query through the engine (``queries/explorer-graph.rq``): the typed things, their
+        links with the reasons for them, and every name they answer to — so a resolver over it alone finds them."""
+        return cls.from_graph(reader.graph("explorer-graph"), resolver)
 
     @classmethod
     def from_graph(cls, graph: Graph, resolver: Resolver | None = None) -> Explorer:

@@ -146,7 +146,8 @@ def qualifications(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> lis
             via=str(graph.value(node, QHFIN.viaConcept) or ""),
             note=str(notes[0]) if notes else "",
         ))
-    return sorted(found, key=Qualification.rank)
+    # best first; ties in a fixed order, not the store's, so the edges come out the same however the graph was read
+    return sorted(found, key=lambda q: (q.rank(), q.role or "", q.offset, q.evidence, q.rule, q.via, q.note))
 
 
 def _link_edges(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[tuple[str, dict[str, object]]]:
@@ -182,13 +183,14 @@ def rdf_to_networkx(graph: Graph) -> nx.MultiDiGraph:
     for node, kind in sorted(kinds.items()):
         if kind != "paragraph" or node in paragraphs:
             net.add_node(str(node), **_node_attrs(graph, node, kind))
+    # edges in IRI order, not the store's: the exports come out the same however the graph was read
     for prop in LINKS:
-        for task, obj in graph.subject_objects(prop):
+        for task, obj in sorted(graph.subject_objects(prop)):
             if str(task) in net and str(obj) in net:
                 for key, attrs in _link_edges(graph, task, prop, obj):
                     net.add_edge(str(task), str(obj), key=key, **attrs)
     for prop, name in STRUCTURE.items():
-        for s, o in graph.subject_objects(prop):
+        for s, o in sorted(graph.subject_objects(prop)):
             if str(s) not in net or str(o) not in net:
                 continue
             if name == "is_part_of" and kinds.get(o) != "paragraph":

@@ -10,20 +10,23 @@ of ``QHFIN_CACHE_SECONDS``, so that a change made in the store shows within that
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .engine import Engine, Request
-from .queries import NamedQuery
+from .config import Config
+from .engine import Engine, Request, open_engine
+from .queries import NamedQuery, load_queries
 from .serialize import Formats
 from .sparql import Binding, SparqlError
+from .version import graph_version
 
 T = TypeVar("T")
 # the pages' reads are not cut at the public row limit: an answer past this many rows is an error, never half shown
@@ -131,11 +134,44 @@ class Reader:
         _, body = self._answer(name, Formats(select="json", ask="json"), bindings)
         return bool(json.loads(body)["boolean"])
 
+    def triples(self, name: str, **bindings: Value) -> Iterator[ox.Triple]:
+        """A CONSTRUCT named query's triples as pyoxigraph parses them from the answer, one by one: for a writer
+        that streams them on (a dump), with no rdflib term made."""
+        _, body = self._answer(name, Formats(graph="nt"), bindings)
+        return ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+
     def graph(self, name: str, **bindings: Value) -> Graph:
         """A CONSTRUCT named query's triples as an rdflib graph (for a domain function to walk)."""
-        _, body = self._answer(name, Formats(graph="nt"), bindings)
         graph = Graph()
-        add = graph.add
-        for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES):
-            add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))  # type: ignore[arg-type]
+        add, terms = graph.store.add, {}  # type: ignore[var-annotated]
+
+        def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+            made = terms.get(node)
+            if made is None:
+                made = terms[node] = _rdflib(node)
+            return made
+
+        # the store's own add, each term made once: the explorer's and the evaluation's graphs (50 000 triples,
+        # 17 000 terms) in 1.3 s instead of 1.7 s
+        for t in self.triples(name, **bindings):
+            add((term(t.subject), term(t.predicate), term(t.object)), graph, False)  # type: ignore[arg-type]
         return graph
+
+
+@contextlib.contextmanager
+def opened(config: Config) -> Iterator[Reader]:
+    """A reader over an engine of its own, closed on leaving: for a one-shot command, which reads what the service
+    reads — the build through the embedded engine (made first through the gate when missing or stale, as ``qhfin
+    serve`` does), or the external store."""
+    if not config.sparql_endpoint:
+        from .atomic import stale
+
+        if not config.built_graph.exists() or stale(config):
+            from .store import gate
+
+            gate(config)
+    engine = open_engine(config)
+    try:
+        yield Reader(engine, load_queries(config.queries_dir, cache=config.query_cache), graph_version(config))
+    finally:
+        engine.close()

@@ -15,11 +15,16 @@ from qhfin.queries import QueryFileError, load_queries, parse
 
 NAMES = sorted(p.stem for p in Config.from_env().queries_dir.glob("*.rq"))
 NON_EMPTY = {"matrix", "tasks", "tasks-per-body", "targets", "stated-links", "measures-by-theme", "measures-by-body",
-             "measures-by-instrument", "task", "search-tasks", "concepts", "upstream-dependencies"}
+             "measures-by-instrument", "task", "search-tasks", "concepts", "upstream-dependencies",
+             # what Linked Data, VoID and the dumps read through the engine (issue 14)
+             "describe", "graph-sizes", "dataset-counts", "properties", "graph-triples", "union-triples",
+             "explorer-graph", "evaluation-graph"}
+# what the service reads whole (past the public row limit): on /queries they are cut, and say so
+READ_WHOLE = {"explorer-graph", "evaluation-graph"}
 
 
 def test_all_named_queries_are_collected():
-    assert len(NAMES) == 12 and set(NAMES) == NON_EMPTY
+    assert len(NAMES) == 20 and set(NAMES) == NON_EMPTY
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -27,7 +32,7 @@ def test_every_named_query_runs(sparql_client, name):
     response = sparql_client.get(f"/queries/{name}.json")
     assert response.status_code == 200, response.data[:300]
     data = json.loads(response.data)
-    assert data["count"] > 0 and data["columns"] and data["truncated"] is False
+    assert data["count"] > 0 and data["columns"] and data["truncated"] is (name in READ_WHOLE)
     assert set(data["results"][0]) <= set(data["columns"])
 
 
