@@ -20,8 +20,8 @@ from qhfin import rank as ranking
 from qhfin import scenario as scenarios
 from qhfin.drawing import Renderer, RenderTimeout
 from qhfin.explore import DIRECTIONS, ExploreError, Explorer
-from qhfin.impact import KIND_ZH
 from qhfin.namespaces import BASE
+from qhfin.terms import KIND_ZH
 
 from .admission import RENDERS
 from .errors import ApiError

@@ -17,10 +17,10 @@ from .config import Config
 from .crosstab import AXES, crosstab
 from .explore import DIRECTIONS, ExploreError, Explorer, impact, path
 from .exports import FORMATS, export
-from .impact import KIND_ZH, ROLE_ZH
 from .rank import rank, workload
 from .reader import opened
 from .scenario import scenario
+from .terms import KIND_ZH, ROLE_ZH
 from .writers import write_out
 
 TYPE_ZH = {**KIND_ZH, "chapter": "章"}

@@ -7,7 +7,7 @@ the row's and the column's concept, and lists them, so every number can be opene
 from __future__ import annotations
 
 from .explore import ExploreError, Explorer
-from .impact import ROLE_ZH
+from .terms import ROLE_ZH
 
 AXES = {"theme": "supportsTheme", "instrument": "usesInstrument", "body": "responsibleBody", "group": "targetsGroup",
         "target": "contributesTo", "chapter": None}

@@ -21,9 +21,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from .errors import QhfinError
-from .impact import BASIS_RANK, BASIS_ZH, KIND_ZH, PREDICATE_IRI, ROLE_RANK, ROLE_ZH, rdf_to_networkx
+from .impact import BASIS_RANK, BASIS_ZH, PREDICATE_IRI, ROLE_RANK, rdf_to_networkx
 from .namespaces import QHFIN
 from .resolve import NotFound, Resolver, normalise_name
+from .terms import KIND_ZH, ROLE_ZH
 from .text import quoted
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it

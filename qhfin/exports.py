@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .explore import ExploreError, Explorer, walk
-from .impact import KIND_ZH, ROLE_ZH
+from .terms import KIND_ZH, ROLE_ZH
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
     import networkx as nx

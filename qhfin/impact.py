@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, SKOS
 
 from .namespaces import ELI, QHFIN
 from .resolve import label
+from .terms import BASES, BASIS_NAME, ROLE_NAME, Labels
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
     import networkx as nx
@@ -34,8 +35,6 @@ KINDS: dict[str, tuple[URIRef, ...]] = {  # node kind → the classes whose memb
     "group": (QHFIN.TargetGroup,),
     "target": (QHFIN.Target,),
 }
-KIND_ZH = {"task": "任务", "paragraph": "段落", "body": "单位", "instrument": "政策工具", "theme": "主题",
-           "group": "服务对象", "target": "目标"}
 
 LINKS = {  # the task links that have a qualified node beside them
     QHFIN.responsibleBody: "responsibleBody",
@@ -55,13 +54,11 @@ PREDICATE_ZH = {"responsibleBody": "责任单位", "usesInstrument": "使用工�
                 "targetsGroup": "服务对象", "contributesTo": "推动目标", "dependsOn": "依赖",
                 "is_part_of": "属于段落", "subTaskOf": "分句属于", "broader": "上位概念"}
 
-BASIS = {QHFIN.Stated: "stated", QHFIN.Curated: "curated", QHFIN.RuleDerived: "rule"}
-BASIS_ZH = {"stated": "原文明述", "curated": "人工审定", "rule": "规则推导", "structure": "文档与词表结构"}
+BASIS = BASIS_NAME
+# the words from the ontology (qhfin.terms); "structure" names no basis there: the edge is the document's or a vocabulary's
+BASIS_ZH = Labels(BASES, extra={"structure": ("文档与词表结构", "document and vocabulary structure")})
 BASIS_RANK = {"stated": 0, "curated": 1, "rule": 2}
-ROLE = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.Addressee: "addressee",
-        QHFIN.PerDuty: "per-duty", QHFIN.Mentioned: "mentioned"}
-ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "addressee": "实施主体", "per-duty": "按职责分工负责",
-           "mentioned": "提及"}
+ROLE = ROLE_NAME
 ROLE_RANK = {"lead": 0, "per-duty": 1, "addressee": 2, "cooperating": 3, "mentioned": 4}
 
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .explore import Explorer, walk
-from .impact import ROLE_ZH
 from .scenario import carriers, lost_tasks
+from .terms import ROLE_ZH
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
     import networkx as nx
