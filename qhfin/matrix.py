@@ -68,7 +68,7 @@ def _ordered(graph: Graph, task: URIRef, role: URIRef) -> list[tuple[URIRef, str
 def _target_status(graph: Graph, task: URIRef) -> list[str]:
     keys = [status.node_status(graph, n) for n in graph.objects(task, QHFIN.qualifiedLink)
             if graph.value(n, QHFIN.linkProperty) == QHFIN.contributesTo]
-    return keys
+    return sorted(keys, key=status.STRENGTH.index)  # strongest first, whatever order the graph was read in
 
 
 def _review_status(leads: list, cooperating: list, targets: list[str]) -> str:
@@ -251,13 +251,15 @@ def row(graph: Graph, task: URIRef, era: str = "2021") -> dict:
     }
 
 
-def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era: str = "2021") -> dict:
-    """The matrix as plain data: rows for the table, plus the body × task grid (tasks, bodies, cells)."""
+def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era: str = "2021",
+           resolver: Resolver | None = None) -> dict:
+    """The matrix as plain data: rows for the table, plus the body × task grid (tasks, bodies, cells).
+    ``resolver`` reads the filters' names (given when ``graph`` is a view that holds only the rows' tasks)."""
     if level not in LEVELS:
         raise MatrixError(f"level 须为 {'/'.join(LEVELS)} / level must be one of {', '.join(LEVELS)}")
     if era not in ERAS:
         raise MatrixError(f"era 须为 {'/'.join(ERAS)} / era must be one of {', '.join(ERAS)}")
-    resolver = Resolver(graph)
+    resolver = resolver or Resolver(graph)
     rows, vias = [], []
     for task in leaf_tasks(graph):
         if concern := _selected(graph, task, filters, resolver):

@@ -43,7 +43,8 @@ class Query:
 def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
     """Every reason the task has this link, plan statements first."""
     reasons = []
-    for node in graph.objects(task, QHFIN.involvement if prop == QHFIN.responsibleBody else QHFIN.qualifiedLink):
+    # in the nodes' order, not the graph's: the same answer from the whole graph and from a view of it
+    for node in sorted(graph.objects(task, QHFIN.involvement if prop == QHFIN.responsibleBody else QHFIN.qualifiedLink)):
         if graph.value(node, QHFIN.linkProperty) != prop or graph.value(node, QHFIN.linkObject) != obj:
             continue
         basis = BASIS_NAME.get(graph.value(node, QHFIN.basis), "unknown")
@@ -60,7 +61,7 @@ def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
         if role is not None:
             reason["role"] = ROLE_NAME.get(role)
         reason["zh"], reason["en"] = _explain(reason, label(graph, obj))
-        notes = [str(n) for n in graph.objects(node, QHFIN.curationNote) if isinstance(n, Literal)]
+        notes = [str(n) for n in sorted(graph.objects(node, QHFIN.curationNote), key=_zh_first) if isinstance(n, Literal)]
         if notes:
             reason["note"] = notes
         key = node_status(graph, node)
@@ -72,6 +73,11 @@ def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
         reasons.append(reason)
     order = {"stated": 0, "curated": 1, "rule": 2}
     return sorted(reasons, key=lambda r: (order.get(r["basis"], 3), r.get("offset") or 0))
+
+
+def _zh_first(value: object) -> tuple[bool, str]:
+    """Chinese first, then by text: an order that does not depend on how the graph was read."""
+    return getattr(value, "language", None) != "zh", str(value)
 
 
 def _int(value: object) -> int | None:

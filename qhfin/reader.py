@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from .engine import Engine, Request
 from .queries import NamedQuery
-from .sparql import Binding, Formats, SparqlError
+from .sparql import Binding, Formats, SparqlError, with_bindings
 
 T = TypeVar("T")
 # the pages' reads are not cut at the public row limit: an answer past this many rows is an error, never half shown
@@ -114,8 +114,11 @@ class Reader:
 
     def _answer(self, name: str, fmt: Formats, bindings: dict[str, Value]) -> tuple[NamedQuery, bytes]:
         query = self.queries[name]
-        request = Request(query.text, fmt, bindings=tuple((k, binding(v)) for k, v in sorted(bindings.items())),
-                          row_limit=READ_ROW_LIMIT)
+        # the values as a VALUES block opening the WHERE group (as the external engine sends them), not as the
+        # embedded engine's substitutions: Oxigraph plans a query before it sees substitutions, so a view that starts
+        # from its anchor (queries/view-tasks.rq) would be planned as if for every anchor — 24 s, not 0.06 s
+        text = with_bindings(query.text, {k: binding(v) for k, v in sorted(bindings.items())})
+        request = Request(text, fmt, row_limit=READ_ROW_LIMIT)
         answer = self.engine.query(request)
         if answer.truncated:
             raise Truncated("页面所需的数据超出读取上限", "The data a page needs is past the read limit",
