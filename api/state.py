@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from rdflib import Dataset, Graph
 
+from qhfin import views
 from qhfin.config import Config
 from qhfin.engine import Engine, open_engine
 from qhfin.queries import load_queries
@@ -156,7 +157,9 @@ class State:
 
     @property
     def resolver(self) -> Resolver:
-        return self._get()[2]
+        """Every name of every named thing, from the names view through the engine (``qhfin.views.resolver``): no
+        copy of the whole graph is needed to read a name."""
+        return views.resolver(self.reader)
 
     @property
     def engine(self) -> Engine:

@@ -23,6 +23,9 @@ BASIS_NAME = {QHFIN.Stated: "stated", QHFIN.RuleDerived: "rule", QHFIN.Curated: 
 ROLE_NAME = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.Addressee: "addressee",
              QHFIN.PerDuty: "per-duty", QHFIN.Mentioned: "mentioned"}
 ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "addressee": "实施主体", "per-duty": "按职责分工负责", "mentioned": "提及"}
+# what a measures count counts, said on every page and in every JSON answer that shows one
+COUNT_OF = {"key": "measure", "zh": "措施：句级任务（分句的关联计入其所在的句子）",
+            "en": "measures: sentence-level tasks (a clause's links count for its sentence)"}
 FILTERS = (("theme", QHFIN.supportsTheme), ("instrument", QHFIN.usesInstrument), ("body", QHFIN.responsibleBody),
            ("target", QHFIN.contributesTo), ("group", QHFIN.targetsGroup))
 
@@ -187,7 +190,8 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
                                    "certain": match.certain, "zh": zh, "en": en}
             results.append(result)
     results.sort(key=lambda r: (r.get("match", {}).get("how") == "via", -_words_found(r)))
-    answer = {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "results": results}
+    answer = {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "count_of": COUNT_OF,
+              "results": results}
     if text is not None:
         answer["words"] = list(text.words)
     return answer
