@@ -10,16 +10,21 @@ equals the function on the whole graph, for every task, theme, instrument, body 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from rdflib import Graph, URIRef
 
 from .bodies import profile as body_profile
+from .config import Config
+from .engine import Engine, open_engine
 from .matrix import Filters
 from .matrix import matrix as build_matrix
 from .measures import FILTERS, Query
 from .measures import measures as find_measures
 from .namespaces import PLAN_IRI
-from .reader import Reader
+from .queries import load_queries
+from .reader import Reader, file_version, time_version
 from .resolve import Resolver
 from .sparql import TimeLimit
 from .targets import targets as all_targets
@@ -27,6 +32,23 @@ from .targets import targets as all_targets
 log = logging.getLogger(__name__)
 # a measures question is anchored at its most selective filter: the view holds the measures linked to it
 ANCHOR_ORDER = ("target", "instrument", "group", "theme", "body")
+
+
+def reader_for(config: Config, engine: Engine) -> Reader:
+    """The named queries through ``engine``, remembered per graph version: the built file's identity on the
+    embedded engine; on an external store, which may change under us, a time bucket of QHFIN_CACHE_SECONDS."""
+    version = time_version(config.cache_seconds) if config.sparql_endpoint else file_version(config.built_graph)
+    return Reader(engine, load_queries(config.queries_dir, cache=config.query_cache), version)
+
+
+@contextmanager
+def opened(config: Config) -> Iterator[Reader]:
+    """A reader over an engine opened from the build (or the external store) for one command, closed after."""
+    engine = open_engine(config)
+    try:
+        yield reader_for(config, engine)
+    finally:
+        engine.close()
 
 
 def linked(reader: Reader) -> dict[URIRef, int]:
