@@ -66,9 +66,10 @@ def names(reader: Reader) -> Graph:
     return resolver(reader).graph
 
 
-def _merged(*graphs: Graph) -> Graph:
-    out = Graph()
-    for graph in graphs:
+def _merged(first: Graph, *others: Graph, fresh: bool = False) -> Graph:
+    """The union of graphs; ``fresh``: ``first`` was just read and is nobody else's, so it takes the others in."""
+    out = first if fresh else _merged(Graph(), first, fresh=True)
+    for graph in others:
         for triple in graph:
             out.add(triple)
     return out
@@ -86,19 +87,20 @@ def tasks(reader: Reader, anchor: URIRef = PLAN_IRI) -> Graph:
     def make() -> Graph:
         if anchor != PLAN_IRI:
             try:
-                return _merged(reader.graph("view-tasks", anchor=anchor), reforms(reader))
+                return _merged(reader.graph("view-tasks", anchor=anchor), reforms(reader), fresh=True)
             except TimeLimit:  # a body half the plan names, on a busy engine: every measure, section by section
                 log.warning("the view of %s ran past the time limit; reading every measure instead", anchor)
                 return tasks(reader)
         parts = [reader.graph("view-tasks", anchor=row["part"]) for row in reader.rows("view-parts")]
-        return _merged(*parts, reforms(reader))
+        return _merged(*parts, reforms(reader), fresh=True)
 
     return reader.remember(("view-tasks", anchor), make)
 
 
 def body(reader: Reader, iri: URIRef) -> Graph:
     """A body, its groups, members and predecessors, and their part in each task."""
-    return reader.remember(("view-body", iri), lambda: _merged(reader.graph("view-body", body=iri), reforms(reader)))
+    return reader.remember(("view-body", iri),
+                           lambda: _merged(reader.graph("view-body", body=iri), reforms(reader), fresh=True))
 
 
 def _resolved(names_: Resolver, kind: str, value: str | None) -> URIRef | None:
