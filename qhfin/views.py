@@ -31,7 +31,7 @@ from .targets import targets as all_targets
 
 log = logging.getLogger(__name__)
 # a measures question is anchored at its most selective filter: the view holds the measures linked to it
-ANCHOR_ORDER = ("target", "instrument", "group", "theme", "body")
+ANCHOR_ORDER = ("target", "instrument", "group", "theme")
 
 
 def reader_for(config: Config, engine: Engine) -> Reader:
@@ -68,7 +68,7 @@ def names(reader: Reader) -> Graph:
 
 def _merged(first: Graph, *others: Graph, fresh: bool = False) -> Graph:
     """The union of graphs; ``fresh``: ``first`` was just read and is nobody else's, so it takes the others in."""
-    out = first if fresh else _merged(Graph(), first, fresh=True)
+    out = first if fresh else _merged(Graph(store="SimpleMemory"), first, fresh=True)
     for graph in others:
         for triple in graph:
             out.add(triple)
@@ -79,6 +79,15 @@ def reforms(reader: Reader) -> Graph:
     return reader.remember("view-reforms", lambda: reader.graph("view-reforms"))
 
 
+def _anchored(reader: Reader, anchor: URIRef, *more: Graph) -> Graph:
+    """A fresh graph: the measures reached from ``anchor``, the reforms and ``more``."""
+    try:
+        return _merged(reader.graph("view-tasks", anchor=anchor), reforms(reader), *more, fresh=True)
+    except TimeLimit:  # a body half the plan names, on a busy engine: every measure, section by section
+        log.warning("the view of %s ran past the time limit; reading every measure instead", anchor)
+        return _merged(tasks(reader), *more)
+
+
 def tasks(reader: Reader, anchor: URIRef = PLAN_IRI) -> Graph:
     """The measures reached from ``anchor`` (the plan: all of them; a task: its measure; a concept or body: those
     linking to it), with their clauses and everything read about them, and the reforms (for bodies' names).
@@ -86,11 +95,7 @@ def tasks(reader: Reader, anchor: URIRef = PLAN_IRI) -> Graph:
     read that could run past the time limit on a busy machine; two dozen small ones do not."""
     def make() -> Graph:
         if anchor != PLAN_IRI:
-            try:
-                return _merged(reader.graph("view-tasks", anchor=anchor), reforms(reader), fresh=True)
-            except TimeLimit:  # a body half the plan names, on a busy engine: every measure, section by section
-                log.warning("the view of %s ran past the time limit; reading every measure instead", anchor)
-                return tasks(reader)
+            return _anchored(reader, anchor)
         parts = [reader.graph("view-tasks", anchor=row["part"]) for row in reader.rows("view-parts")]
         return _merged(*parts, reforms(reader), fresh=True)
 
@@ -101,6 +106,12 @@ def body(reader: Reader, iri: URIRef) -> Graph:
     """A body, its groups, members and predecessors, and their part in each task."""
     return reader.remember(("view-body", iri),
                            lambda: _merged(reader.graph("view-body", body=iri), reforms(reader), fresh=True))
+
+
+def for_body(reader: Reader, iri: URIRef) -> Graph:
+    """The measures a body is concerned by, with the body's own view (its groups and predecessors): what a
+    measures or matrix question with a body filter reads."""
+    return reader.remember(("view-tasks+body", iri), lambda: _anchored(reader, iri, body(reader, iri)))
 
 
 def _resolved(names_: Resolver, kind: str, value: str | None) -> URIRef | None:
@@ -114,10 +125,11 @@ def measures(reader: Reader, query: Query) -> dict:
 
     def make() -> dict:
         found = {name: _resolved(names_, name, getattr(query, name)) for name, _prop in FILTERS}
-        anchor = next((found[k] for k in ANCHOR_ORDER if found[k] is not None and not query.q), PLAN_IRI)
-        graph = tasks(reader, anchor)
-        if found["body"] is not None:
-            graph = _merged(graph, body(reader, found["body"]))
+        if found["body"] is not None:  # with text: every measure (see above), and the body's own view
+            graph = for_body(reader, found["body"]) if not query.q else _merged(tasks(reader), body(reader, found["body"]))
+        else:
+            anchor = next((found[k] for k in ANCHOR_ORDER if found[k] is not None and not query.q), PLAN_IRI)
+            graph = tasks(reader, anchor)
         return find_measures(graph, query, names_)
 
     return reader.remember(("measures", query), make)
@@ -129,10 +141,10 @@ def matrix(reader: Reader, filters: Filters, level: str = "task", era: str = "20
 
     def make() -> dict:
         found = {k: _resolved(names_, k, getattr(filters, k)) for k in ("instrument", "theme", "body")}
-        anchor = next((v for v in found.values() if v is not None), PLAN_IRI)
-        graph = tasks(reader, anchor)
         if found["body"] is not None:
-            graph = _merged(graph, body(reader, found["body"]))
+            graph = for_body(reader, found["body"])
+        else:
+            graph = tasks(reader, next((v for v in found.values() if v is not None), PLAN_IRI))
         return build_matrix(graph, filters, level, era, names_)
 
     return reader.remember(("matrix", filters, level, era), make)
