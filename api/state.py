@@ -80,12 +80,12 @@ class State:
     def __init__(self, config: Config, dataset: Dataset | None = None, graph: Graph | None = None,
                  resolver: Resolver | None = None, engine: Engine | None = None, permanent: bool = False) -> None:
         self.config = config
-        self._model: tuple[Dataset, Graph, Resolver] | None = None
+        self._model: tuple[Dataset, Graph] | None = None
         self._error: BaseException | None = None
         self._loaded = threading.Event()
         self._started = False  # the whole graph's load: begun on its first use (``_start``)
         if dataset is not None and graph is not None:
-            self._model = (dataset, graph, resolver or Resolver(graph))
+            self._model = (dataset, graph)  # ``resolver``: accepted for old callers; names come from the names view
             self._loaded.set()
             self._started = True
         self._engine = engine
@@ -132,7 +132,7 @@ class State:
                         dataset, graph = from_quads(self.engine.dataset_quads())  # type: ignore[attr-defined]
                     else:
                         dataset, graph = load_with_union(self.config)
-                    self._model = (dataset, graph, Resolver(graph))
+                    self._model = (dataset, graph)
                 break
             except SparqlError as exc:  # the external store is down or odd: the pages wait, and say so
                 self._error = exc
@@ -150,7 +150,7 @@ class State:
         self._start()
         return self._loaded.wait(timeout)
 
-    def _get(self) -> tuple[Dataset, Graph, Resolver]:
+    def _get(self) -> tuple[Dataset, Graph]:
         self._start()
         # a load under way is waited for; a store known to be down is said at once
         if not self._loaded.wait(0 if self._error is not None else self.config.time_limit + 60) or self._model is None:
