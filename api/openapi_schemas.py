@@ -33,8 +33,12 @@ SCHEMAS = {
                     "why": {"type": "array", "items": {"$ref": "#/components/schemas/Why"}},
                     "match": {"type": "object", "required": ["how", "zh", "en"], "properties": {
                         "how": {"enum": ["direct", "succeeds", "via"]}, "zh": {"type": "string"}, "en": {"type": "string"}}}}},
-    "Measures": {"type": "object", "required": ["query", "count", "results"], "properties": {
-        "query": OBJ, "count": {"type": "integer"}, "results": {"type": "array", "items": {"$ref": "#/components/schemas/Measure"}},
+    "CountOf": {"type": "object", "required": ["key", "zh", "en"], "description": "计数所计为何 / what a count counts",
+                "properties": {"key": {"enum": ["measure", "row", "paragraph"]}, "zh": {"type": "string"},
+                               "en": {"type": "string"}}},
+    "Measures": {"type": "object", "required": ["query", "count", "count_of", "results"], "properties": {
+        "query": OBJ, "count": {"type": "integer"}, "count_of": {"$ref": "#/components/schemas/CountOf"},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Measure"}},
         "facets": OBJ, "resolved": OBJ, "words": {"type": "array", "items": {"type": "string"}}}},
     "Targets": {"type": "object", "required": ["results"], "properties": {"results": {"type": "array", "items": {
         "type": "object", "required": ["id", "label", "value", "unit", "year", "baseline", "tasks"], "properties": {
@@ -48,7 +52,7 @@ SCHEMAS = {
         "tasks": {"type": "array", "items": {"type": "object", "required": ["id", "label", "path"]}},
         "bodies": {"type": "array", "items": {"$ref": "#/components/schemas/Ref"}},
         "cells": {"type": "array", "items": {"type": "object", "required": ["task", "body", "role"]}},
-        "rows": {"type": "array", "items": OBJ}}},
+        "rows": {"type": "array", "items": OBJ}, "count_of": {"$ref": "#/components/schemas/CountOf"}}},
     "Concepts": {"type": "object", "required": ["query", "count", "results"], "properties": {
         "query": OBJ, "count": {"type": "integer"}, "results": {"type": "array", "items": {
             "type": "object", "required": ["id", "kind", "label"], "properties": {

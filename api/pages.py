@@ -13,21 +13,18 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
-from qhfin.bodies import profile
+from qhfin import views
 from qhfin.matrix import ERAS, LEVELS
 from qhfin.measures import ROLE_ZH
 from qhfin.measures_table import columns as measure_columns
-from qhfin.namespaces import QHFIN
 from qhfin.resolve import NotFound
-from qhfin.targets import targets as all_targets
 from qhfin.writers import WRITERS
 
 from .details import kind_of, local_href, ref, resource_view, task_detail
 from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
-from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, resolved, state
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, resolved, state
 from .render import error_page, json_response, page
 from .rest import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
 
@@ -40,6 +37,10 @@ ROLE_EN = {"lead": "lead", "cooperating": "cooperating", "addressee": "addressed
            "mentioned": "mentioned"}
 BASIS_NAMES = {"stated": ("原文写明", "stated in the text"), "rule": ("规则推导", "derived by a rule"),
                "curated": ("人工审定", "curated"), "text": ("文字匹配", "text match")}
+# what each of the home page's numbers counts: tasks and measures differ (a sentence split into clauses is one
+# measure and several tasks), and the matrix's rows are a third thing (qhfin.matrix.COUNT_OF)
+COUNT_OF = {"task": ("任务（含分句）", "tasks (clauses included)"),
+            "measure": ("项措施（句级任务，分句计入其句子）", "measures (sentence-level tasks; a clause counts for its sentence)")}
 KIND_NAMES = {"theme": ("主题", "Themes"), "instrument": ("政策工具", "Policy instruments"),
               "group": ("服务对象", "Target groups"), "body": ("单位", "Bodies"), "target": ("目标", "Targets"),
               "task": ("任务", "Task")}
@@ -126,13 +127,9 @@ def _error(exc: ApiError) -> Response:
 @blueprint.get("/")
 def home() -> Response:
     """The questions people ask, and one search box."""
-    graph = state().graph
     questions = [{"zh": zh, "en": en, "href": _href(endpoint, **args)} for zh, en, endpoint, args in QUESTIONS]
-    counts = {kind: len({s for c in classes for s in graph.subjects(RDF.type, c)})
-              for kind, classes in (("task", (QHFIN.Task,)), ("body", (QHFIN.Body, QHFIN.BodyGroup)),
-                                    ("theme", (QHFIN.Theme,)), ("instrument", (QHFIN.Instrument,)),
-                                    ("target", (QHFIN.Target,)))}
-    return page("home.html", {"questions": questions, "counts": counts, "search": _href("pages.search")})
+    return page("home.html", {"questions": questions, "counts": views.counts(state().reader), "count_of": COUNT_OF,
+                              "search": _href("pages.search")})
 
 
 @blueprint.get("/search")
@@ -188,7 +185,8 @@ def measures_page() -> Response:
     data = dict(measures_of(measures_query()))  # a copy: the shared answer stays as the API gives it
     data["resolved"] = resolved()
     data["facets"] = facets(data["results"], data["query"])
-    data["filters"] = [{"kind": kind, **ref(state().graph, URIRef(value)), "remove": with_args(**{kind: None})}
+    names = views.names(state().reader)
+    data["filters"] = [{"kind": kind, **ref(names, URIRef(value)), "remove": with_args(**{kind: None})}
                        for kind in MEASURE_FILTERS if (value := data["query"].get(kind))]
     data["columns"] = {c["key"]: c for c in measure_columns(data)}
     args = {k: v for k, v in request.args.items() if k not in ("format", "lang")}
@@ -196,7 +194,7 @@ def measures_page() -> Response:
     q = data["query"].get("q")
     found = state().resolver.search(q, SEARCH_ORDER) if q else []
     close = [(s.kind, s.iri) for s in state().resolver.suggest(q)] if q and not data["count"] else []
-    data["suggestions"] = [{"kind": kind, **ref(state().graph, iri), "href": _href("pages.measures_page", **{kind: str(iri)})}
+    data["suggestions"] = [{"kind": kind, **ref(names, iri), "href": _href("pages.measures_page", **{kind: str(iri)})}
                            for kind, iri in dict.fromkeys(found + close)][:12]
     return page("measures.html", data, kind_names=KIND_NAMES)
 
@@ -217,7 +215,7 @@ def matrix_page() -> Response:
 @blueprint.get("/targets")
 def targets_page() -> Response:
     """2020 baseline → 2025 target, and the annual growth that requires."""
-    shared = memo("targets", lambda: all_targets(state().graph))
+    shared = views.targets(state().reader)
     data = {**shared, "results": [{**target, "href": local_href(target["id"]),
                                    "tasks": [{**task, "href": local_href(task["id"])} for task in target["tasks"]]}
                                   for target in shared["results"]]}
@@ -240,20 +238,20 @@ def concepts_page() -> Response:
 
 def task_page(iri: URIRef, as_json: bool) -> Response:
     """The task page (at its IRI under /id/task/): the sentence in its paragraph, bodies, links and their reasons."""
-    data = task_detail(state().graph, iri)
+    data = task_detail(views.tasks(state().reader, iri), iri)
     return json_response(data) if as_json else page("task.html", data, as_json=False)
 
 
-def resource_page(iri: URIRef, as_json: bool, graph: Graph | None = None) -> Response:
-    """Any other resource: what it is, its properties, what points at it; concepts link to their measures."""
-    graph = state().graph if graph is None else graph
+def resource_page(iri: URIRef, as_json: bool, graph: Graph) -> Response:
+    """Any other resource: what it is, its properties, what points at it (``graph``: at least the triples about
+    it); concepts link to their measures, a body's profile comes from its own view."""
     data = resource_view(graph, iri)
     kind = kind_of(graph, iri)
     if kind in MEASURE_FILTERS:
         data["measures"] = _href("pages.measures_page", **{kind: str(iri)})
     template = "resource.html"
     if kind == "body":  # a body in plain language, the raw RDF one click away
-        data.update(profile=profile(graph, iri), names=state().resolver.names(iri) if graph is state().graph else [])
+        data.update(profile=views.profile(state().reader, iri), names=state().resolver.names(iri))
         template = "body.html"
     return json_response(data) if as_json else page(template, data, kind_names=KIND_NAMES, as_json=False)
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import current_app, request
 from rdflib import URIRef
 
+from qhfin import views
 from qhfin.bodies import status
 from qhfin.matrix import ERAS, LEVELS, Filters
 from qhfin.measures import ROLE_NAME, Query
@@ -74,12 +75,12 @@ def resolve(kind: str, name: str) -> URIRef:
 def resolution(kind: str, name: str) -> dict:
     """How a name was understood: the concept, by which kind of name, and for a body what it is now."""
     found = state().resolver.lookup(kind, name.strip())
-    graph = state().graph
+    graph = views.names(state().reader)
     answer = {"name": name, "id": str(found.iri), "label": label(graph, found.iri), "label_en": label(graph, found.iri, "en"),
               "matched": found.matched, "name_kind": found.name_kind, "name_kind_zh": found.name_kind_zh,
               "name_kind_en": found.name_kind_en}
     if kind == "body":
-        answer.update(status(graph, found.iri))
+        answer.update(status(views.body(state().reader, found.iri), found.iri))
     return answer
 
 

@@ -9,23 +9,21 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from qhfin import views
 from qhfin.matrix import Filters
-from qhfin.matrix import matrix as build_matrix
 from qhfin.measures import Query
-from qhfin.measures import measures as find_measures
 from qhfin.measures_table import to_measures_csv, to_measures_xlsx
 from qhfin.resolve import KINDS, label
-from qhfin.targets import targets as all_targets
 from qhfin.writers import MEDIA_TYPES, WRITERS
 
 from .details import kind_of, local_href, task_detail
 from .errors import ApiError
 from .limits import listed
 from .openapi import document
-from .params import MEASURE_FILTERS, matrix_arguments, measures_query, memo, resolve, resolved, state
+from .params import MEASURE_FILTERS, matrix_arguments, measures_query, resolve, resolved, state
 from .render import json_response
 
 blueprint = Blueprint("rest", __name__, url_prefix="/api")
@@ -62,7 +60,7 @@ def measures_download(answer: dict, fmt: str) -> Response:
 @blueprint.get("/targets")
 def targets() -> Response:
     """The 2025 targets with their 2020 baselines, the growth they require and the tasks behind them."""
-    return json_response(memo("targets", lambda: all_targets(state().graph)))
+    return json_response(views.targets(state().reader))
 
 
 @blueprint.get("/matrix")
@@ -72,7 +70,8 @@ def matrix() -> Response:
     if fmt not in WRITERS:
         raise ApiError(400, f"不支持的格式“{fmt}”", f"unsupported format “{fmt}”", "bad-format", "format=" + "|".join(WRITERS))
     filters, level, era = matrix_arguments()
-    data = memo(("matrix", fmt, filters, level, era), lambda: WRITERS[fmt](matrix_of(filters, level, era)))
+    reader = state().reader
+    data = reader.remember(("matrix-file", fmt, filters, level, era), lambda: WRITERS[fmt](matrix_of(filters, level, era)))
     response = Response(data, content_type=MEDIA_TYPES[fmt])
     disposition = "inline" if fmt in ("json", "html") else "attachment"
     response.headers["Content-Disposition"] = (
@@ -81,13 +80,18 @@ def matrix() -> Response:
 
 
 def measures_of(query: Query) -> dict:
-    """``qhfin.measures.measures`` for this query, computed once (read-only)."""
-    return memo(("measures", query), lambda: find_measures(state().graph, query, state().resolver))
+    """``qhfin.measures.measures`` for this query, from the measures view, once per graph version (read-only)."""
+    return views.measures(state().reader, query)
 
 
 def matrix_of(filters: Filters, level: str, era: str) -> dict:
-    """``qhfin.matrix.matrix`` for these filters, computed once (read-only)."""
-    return memo(("matrix", filters, level, era), lambda: build_matrix(state().graph, filters, level, era))
+    """``qhfin.matrix.matrix`` for these filters, from the tasks view, once per graph version (read-only)."""
+    return views.matrix(state().reader, filters, level, era)
+
+
+def names() -> Graph:
+    """The names view: every named thing's class and names (labels, kinds and links of concepts and tasks)."""
+    return views.names(state().reader)
 
 
 def download_name(fmt: str) -> str:
@@ -95,7 +99,7 @@ def download_name(fmt: str) -> str:
     parts = ["任务分工表"]
     for kind in ("theme", "instrument", "body"):
         if name := request.args.get(kind, "").strip():
-            parts.append(label(state().graph, resolve(kind, name)))
+            parts.append(label(names(), resolve(kind, name)))
     if chapter := request.args.get("chapter", "").strip():
         parts.append(f"第{chapter}章" if "-" not in chapter else f"章节{chapter}")
     if request.args.get("level") == "paragraph":
@@ -107,7 +111,7 @@ def download_name(fmt: str) -> str:
 
 def concept_list(q: str, kinds: tuple[str, ...]) -> dict:
     """Concepts any of whose names contains ``q`` (all of them when ``q`` is empty)."""
-    graph = state().graph
+    graph = names()
     found = state().resolver.search(q, kinds) if q else [
         (kind, iri) for kind in kinds for iri in sorted({s for c in KINDS[kind] for s in graph.subjects(RDF.type, c)})]
     results = []
@@ -135,7 +139,7 @@ def concepts() -> Response:
 
 def find_task(task_id: str) -> URIRef:
     iri = resolve("task", task_id)
-    if kind_of(state().graph, iri) != "task":
+    if kind_of(names(), iri) != "task":
         raise ApiError(404, f"未找到任务“{task_id}”", f"no task “{task_id}”", "unknown-name")
     return iri
 
@@ -143,7 +147,8 @@ def find_task(task_id: str) -> URIRef:
 @blueprint.get("/tasks/<path:task_id>", merge_slashes=False)
 def task(task_id: str) -> Response:
     """One task (notation such as 4-1-1-1-1, or its IRI) with every link's reason, its paragraph and dependencies."""
-    return json_response(task_detail(state().graph, find_task(task_id)))
+    iri = find_task(task_id)
+    return json_response(task_detail(views.tasks(state().reader, iri), iri))
 
 
 @blueprint.get("/openapi.json")

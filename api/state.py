@@ -1,9 +1,11 @@
-"""What the application holds in memory: the built graph, its resolver, and the query engine.
+"""What the application holds: the query engine, the reader of named queries through it, and — only for the
+consumers not yet ported to the reader — a copy of the whole graph in rdflib.
 
-The graph in rdflib (for the REST calls, the pages and Linked Data) is loaded in a background thread, so that the
-SPARQL endpoint — whose engine has the graph already, in its own processes — answers from the first moment; a
-page asked for meanwhile waits for the load (then, past the time limit, gets a 503 saying so), it is never
-answered from half a graph.
+The pages, the REST API and the name resolver read bounded views through ``reader`` (issue 14, ``qhfin.views``);
+nothing of theirs needs the whole graph. The rdflib copy (``graph``, ``dataset``: Linked Data, the explorer and the
+evaluation still walk it) is loaded on its first use only, in a background thread, so that a service whose pages
+never need it never holds it; a request that needs it meanwhile waits for the load (then, past the time limit,
+gets a 503 saying so), it is never answered from half a graph.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ from collections.abc import Iterator
 
 from rdflib import Dataset, Graph
 
+from qhfin import views
 from qhfin.config import Config
 from qhfin.engine import Engine, open_engine
-from qhfin.queries import load_queries
-from qhfin.reader import Reader
+from qhfin.reader import Reader, reader_for
 from qhfin.resolve import Resolver
 from qhfin.sparql import SparqlError
 from qhfin.store import from_quads, load_with_union
-from qhfin.version import graph_version
 
 from .errors import ApiError
 
@@ -79,12 +80,14 @@ class State:
     def __init__(self, config: Config, dataset: Dataset | None = None, graph: Graph | None = None,
                  resolver: Resolver | None = None, engine: Engine | None = None, permanent: bool = False) -> None:
         self.config = config
-        self._model: tuple[Dataset, Graph, Resolver] | None = None
+        self._model: tuple[Dataset, Graph] | None = None
         self._error: BaseException | None = None
         self._loaded = threading.Event()
+        self._started = False  # the whole graph's load: begun on its first use (``_start``)
         if dataset is not None and graph is not None:
-            self._model = (dataset, graph, resolver or Resolver(graph))
+            self._model = (dataset, graph)  # ``resolver``: accepted for old callers; names come from the names view
             self._loaded.set()
+            self._started = True
         self._engine = engine
         self._engine_lock = threading.Lock()
         self._reader: Reader | None = None
@@ -93,11 +96,18 @@ class State:
 
     @classmethod
     def load(cls, config: Config, engine: Engine | None = None, permanent: bool = False) -> State:
-        """A state whose graph is being loaded; ``engine``, when given, is one already started; ``permanent``: the
-        graph will be kept until the process ends (``qhfin serve``), so the garbage collector may stop looking at it."""
-        state = cls(config, engine=engine, permanent=permanent)
-        threading.Thread(target=state._load, name="qhfin-graph-load", daemon=True).start()
-        return state
+        """A state whose whole graph will be loaded when first asked for; ``engine``, when given, is one already
+        started; ``permanent``: the graph will be kept until the process ends (``qhfin serve``), so the garbage
+        collector may stop looking at it."""
+        return cls(config, engine=engine, permanent=permanent)
+
+    def _start(self) -> None:
+        """Begin loading the whole graph, once: on the first request of a consumer that walks it."""
+        with self._engine_lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._load, name="qhfin-graph-load", daemon=True).start()
 
     def _load(self) -> None:
         """From the built file; or, on an external engine, from the external store itself (so that the pages show
@@ -122,7 +132,7 @@ class State:
                         dataset, graph = from_quads(self.engine.dataset_quads())  # type: ignore[attr-defined]
                     else:
                         dataset, graph = load_with_union(self.config)
-                    self._model = (dataset, graph, Resolver(graph))
+                    self._model = (dataset, graph)
                 break
             except SparqlError as exc:  # the external store is down or odd: the pages wait, and say so
                 self._error = exc
@@ -136,10 +146,12 @@ class State:
                 break
 
     def wait(self, timeout: float | None = None) -> bool:
-        """True once the graph is loaded (or its load failed)."""
+        """True once the graph is loaded (or its load failed); begins the load if nothing has yet."""
+        self._start()
         return self._loaded.wait(timeout)
 
-    def _get(self) -> tuple[Dataset, Graph, Resolver]:
+    def _get(self) -> tuple[Dataset, Graph]:
+        self._start()
         # a load under way is waited for; a store known to be down is said at once
         if not self._loaded.wait(0 if self._error is not None else self.config.time_limit + 60) or self._model is None:
             error = self._error
@@ -157,7 +169,9 @@ class State:
 
     @property
     def resolver(self) -> Resolver:
-        return self._get()[2]
+        """Every name of every named thing, from the names view through the engine (``qhfin.views.resolver``): no
+        copy of the whole graph is needed to read a name."""
+        return views.resolver(self.reader)
 
     @property
     def engine(self) -> Engine:
@@ -173,8 +187,7 @@ class State:
         with self._engine_lock:
             reader = self._reader
         if reader is None:
-            config = self.config
-            reader = Reader(self.engine, load_queries(config.queries_dir, cache=config.query_cache), graph_version(config))
+            reader = reader_for(self.config, self.engine)
             with self._engine_lock:
                 self._reader = self._reader or reader
         return self._reader

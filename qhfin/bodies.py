@@ -150,4 +150,5 @@ def profile(graph: Graph, body: URIRef) -> dict:
 
 
 def _text(graph: Graph, iri: URIRef, prop: URIRef, lang: str) -> str:
-    return " ".join(str(v) for v in graph.objects(iri, prop) if isinstance(v, Literal) and v.language == lang)
+    # sorted: the same text whichever order the graph was read in (the whole graph or a view of it)
+    return " ".join(sorted(str(v) for v in graph.objects(iri, prop) if isinstance(v, Literal) and v.language == lang))

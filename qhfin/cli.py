@@ -123,6 +123,7 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
     from . import cli_matrix
 
     cli_matrix.register(sub)
+    import_module("qhfin.cli_views").register(sub)  # measures, targets: through the engine, as the pages
     import_module("qhfin.cli_explore").register(sub)  # impact, path, scenario, rank, workload, crosstab, checks, export
     import_module("qhfin.cli_service").register(sub)  # serve, query, load
     import_module("qhfin.cli_evaluation").register(sub)  # actuals, progress, evaluation (issue 15)

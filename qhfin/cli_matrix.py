@@ -1,4 +1,5 @@
-"""``qhfin matrix`` (export) and ``qhfin matrix import`` (all-or-nothing re-import)."""
+"""``qhfin matrix`` (export, read through the engine like the matrix page) and ``qhfin matrix import`` (all-or-nothing
+re-import)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .build import union
+from . import views
 from .cli_import import run_import
 from .config import Config
 from .curate import import_matrix
-from .matrix import ERAS, LEVELS, Filters, MatrixError, matrix
-from .store import load
+from .matrix import ERAS, LEVELS, Filters, MatrixError
+from .reader import opened
 from .writers import WRITERS, write_out
 
 
@@ -29,8 +30,9 @@ def cmd_matrix(args: argparse.Namespace) -> int:
         return 2
     filters = Filters(args.chapter, args.theme, args.body, args.instrument)
     try:
-        data = WRITERS[fmt](matrix(union(load(config)), filters, args.level, args.era))
-    except MatrixError as exc:
+        with opened(config) as reader:  # through the engine, as the matrix page reads it
+            data = WRITERS[fmt](views.matrix(reader, filters, args.level, args.era))
+    except (MatrixError, LookupError) as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2
     write_out(data, args.output)

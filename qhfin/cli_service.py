@@ -15,9 +15,10 @@ from types import ModuleType
 from .config import Config, settings_epilog
 from .engine import Request, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
+from .reader import reader_for
 from .serialize import Formats
 from .serve import StartError, process_start, start
-from .sparql import SparqlError
+from .sparql import SparqlError, with_bindings
 
 QUERY_FORMATS = ("csv", "tsv", "json", "xml")
 
@@ -73,15 +74,14 @@ def cmd_query(args: argparse.Namespace) -> int:
             fmt = rest.pop(0)
         else:
             values[key.lstrip("-")] = rest.pop(0)
-    from .build import union
-    from .resolve import Resolver
-    from .store import load
+    from . import views
 
-    resolver = Resolver(union(load(config))) if any(p.type == "iri" for p in query.params) else None
     engine = open_engine(config)
-    try:
-        formats = Formats(select=fmt, ask=fmt if fmt in ("json", "xml") else "json")
-        answer = engine.query(Request(query.text, formats, bindings=query.bindings(values, resolver)))
+    try:  # names read through the engine's names view, values sent as a VALUES block, as the pages do
+        resolver = views.resolver(reader_for(config, engine)) if any(p.type == "iri" for p in query.params) else None
+        formats = Formats(select=fmt, ask=fmt if fmt in ("json", "xml") else "json", graph="nt")
+        text = with_bindings(query.text, dict(query.bindings(values, resolver)))
+        answer = engine.query(Request(text, formats))
     except ParameterError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)
         return 2

@@ -38,6 +38,10 @@ COLUMNS = [  # (key, zh, en)
     ("review_status", "审定状态", "Review status"),
 ]
 
+# what the matrix's row count counts (not measures: a sentence split into clauses is one row per clause)
+COUNT_OF = {"task": {"key": "row", "zh": "行：每句一行，分为分句的句子每个分句一行",
+                     "en": "rows: one per sentence, or one per clause where a sentence is split into clauses"},
+            "paragraph": {"key": "paragraph", "zh": "行：每段一行", "en": "rows: one per paragraph"}}
 CONCERNS_COLUMN = ("concerns", "与所选单位的关系", "How it concerns the body asked for")  # with a body filter only
 
 
@@ -69,7 +73,7 @@ def _ordered(graph: Graph, task: URIRef, role: URIRef) -> list[tuple[URIRef, str
 def _target_status(graph: Graph, task: URIRef) -> list[str]:
     keys = [status.node_status(graph, n) for n in graph.objects(task, QHFIN.qualifiedLink)
             if graph.value(n, QHFIN.linkProperty) == QHFIN.contributesTo]
-    return keys
+    return sorted(keys, key=status.STRENGTH.index)  # strongest first, whatever order the graph was read in
 
 
 def _review_status(leads: list, cooperating: list, targets: list[str]) -> str:
@@ -252,13 +256,15 @@ def row(graph: Graph, task: URIRef, era: str = "2021") -> dict:
     }
 
 
-def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era: str = "2021") -> dict:
-    """The matrix as plain data: rows for the table, plus the body × task grid (tasks, bodies, cells)."""
+def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era: str = "2021",
+           resolver: Resolver | None = None) -> dict:
+    """The matrix as plain data: rows for the table, plus the body × task grid (tasks, bodies, cells).
+    ``resolver`` reads the filters' names (given when ``graph`` is a view that holds only the rows' tasks)."""
     if level not in LEVELS:
         raise MatrixError(f"level 须为 {'/'.join(LEVELS)} / level must be one of {', '.join(LEVELS)}")
     if era not in ERAS:
         raise MatrixError(f"era 须为 {'/'.join(ERAS)} / era must be one of {', '.join(ERAS)}")
-    resolver = Resolver(graph)
+    resolver = resolver or Resolver(graph)
     rows, vias = [], []
     for task in leaf_tasks(graph):
         if concern := _selected(graph, task, filters, resolver):
@@ -287,6 +293,7 @@ def matrix(graph: Graph, filters: Filters = Filters(), level: str = "task", era:
         "cells": cells,
         "era": era,
         "level": level,
+        "count_of": COUNT_OF[level],
         "era_note": "机构名称按2023年金融监管机构改革后名称显示；改革划转的职责（金融消费者保护、企业债券审核、投资者保护等）"
         "改由承接单位列出并注明依据；未经证实的划转只作标注、不予改动。均系推导，非规划原文。"
         if era == "2023" else "机构名称按规划印发时（2021年）名称显示。",

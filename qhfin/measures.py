@@ -24,6 +24,9 @@ BASIS_NAME = {QHFIN.Stated: "stated", QHFIN.RuleDerived: "rule", QHFIN.Curated: 
 ROLE_NAME = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.Addressee: "addressee",
              QHFIN.PerDuty: "per-duty", QHFIN.Mentioned: "mentioned"}
 ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "addressee": "实施主体", "per-duty": "按职责分工负责", "mentioned": "提及"}
+# what a measures count counts, said on every page and in every JSON answer that shows one
+COUNT_OF = {"key": "measure", "zh": "措施：句级任务（分句的关联计入其所在的句子）",
+            "en": "measures: sentence-level tasks (a clause's links count for its sentence)"}
 FILTERS = (("theme", QHFIN.supportsTheme), ("instrument", QHFIN.usesInstrument), ("body", QHFIN.responsibleBody),
            ("target", QHFIN.contributesTo), ("group", QHFIN.targetsGroup))
 
@@ -44,7 +47,8 @@ class Query:
 def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
     """Every reason the task has this link, plan statements first."""
     reasons = []
-    for node in graph.objects(task, QHFIN.involvement if prop == QHFIN.responsibleBody else QHFIN.qualifiedLink):
+    # in the nodes' order, not the graph's: the same answer from the whole graph and from a view of it
+    for node in sorted(graph.objects(task, QHFIN.involvement if prop == QHFIN.responsibleBody else QHFIN.qualifiedLink)):
         if graph.value(node, QHFIN.linkProperty) != prop or graph.value(node, QHFIN.linkObject) != obj:
             continue
         basis = BASIS_NAME.get(graph.value(node, QHFIN.basis), "unknown")
@@ -61,7 +65,7 @@ def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
         if role is not None:
             reason["role"] = ROLE_NAME.get(role)
         reason["zh"], reason["en"] = _explain(reason, label(graph, obj))
-        notes = [str(n) for n in graph.objects(node, QHFIN.curationNote) if isinstance(n, Literal)]
+        notes = [str(n) for n in sorted(graph.objects(node, QHFIN.curationNote), key=_zh_first) if isinstance(n, Literal)]
         if notes:
             reason["note"] = notes
         key = node_status(graph, node)
@@ -73,6 +77,11 @@ def why(graph: Graph, task: URIRef, prop: URIRef, obj: URIRef) -> list[dict]:
         reasons.append(reason)
     order = {"stated": 0, "curated": 1, "rule": 2}
     return sorted(reasons, key=lambda r: (order.get(r["basis"], 3), r.get("offset") or 0))
+
+
+def _zh_first(value: object) -> tuple[bool, str]:
+    """Chinese first, then by text: an order that does not depend on how the graph was read."""
+    return getattr(value, "language", None) != "zh", str(value)
 
 
 def _int(value: object) -> int | None:
@@ -182,7 +191,8 @@ def measures(graph: Graph, query: Query, resolver: Resolver | None = None) -> di
                                    "certain": match.certain, "zh": zh, "en": en}
             results.append(result)
     results.sort(key=lambda r: (r.get("match", {}).get("how") == "via", -_words_found(r)))
-    answer = {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "results": results}
+    answer = {"query": {k: v for k, v in query.__dict__.items() if v}, "count": len(results), "count_of": COUNT_OF,
+              "results": results}
     if text is not None:
         answer["words"] = list(text.words)
     return answer

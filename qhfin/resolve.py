@@ -10,6 +10,7 @@ the closest names of every kind (``suggest``), so that no question ends in a bar
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -101,10 +102,15 @@ def normalise_name(text: str) -> str:
 
 
 class Resolver:
-    """Index of every name of every typed thing, built once per graph."""
+    """Index of every name of every typed thing, built once per graph.
 
-    def __init__(self, graph: Graph) -> None:
+    ``graph`` needs only the named things' classes and names (``queries/view-names.rq``); ``linked``, when given,
+    counts the tasks linked to each concept (``queries/view-linked.rq``), so that the suggestions' ranking does
+    not need every link of the graph in memory."""
+
+    def __init__(self, graph: Graph, linked: Callable[[], dict[URIRef, int]] | None = None) -> None:
         self.graph = graph
+        self._count_links = linked
         self.index: dict[tuple[str, str], list[_Entry]] = {}
         self.name_kinds = dict(BUILT_IN)
         props = dict(BUILT_IN_PROPS)
@@ -204,16 +210,19 @@ class Resolver:
     def most_linked(self, kinds: tuple[str, ...], per_kind: int = 2) -> list[tuple[str, URIRef]]:
         """The concepts of each kind that the most tasks link to."""
         if not hasattr(self, "_linked"):
-            counts: dict[URIRef, int] = {}
-            for prop in LINKS.values():
-                for _task, concept in self.graph.subject_objects(prop):
-                    counts[concept] = counts.get(concept, 0) + 1
-            self._linked = counts
+            self._linked = self._count_links() if self._count_links is not None else self._counted()
         found = []
         for kind in kinds:
             members = {s for c in KINDS[kind] for s in self.graph.subjects(RDF.type, c)}
             found += [(kind, iri) for iri in sorted(members, key=lambda i: (-self._linked.get(i, 0), str(i)))[:per_kind]]
         return found
+
+    def _counted(self) -> dict[URIRef, int]:
+        counts: dict[URIRef, int] = {}
+        for prop in LINKS.values():
+            for _task, concept in self.graph.subject_objects(prop):
+                counts[concept] = counts.get(concept, 0) + 1
+        return counts
 
     def search(self, text: str, kinds: tuple[str, ...] = ("theme", "instrument", "group", "body")) -> list[tuple[str, URIRef]]:
         """Every concept any of whose names contains the text."""

@@ -80,7 +80,8 @@ def target_record(graph: Graph, target: URIRef, order: dict[URIRef, int] | None 
         "tasks": [{"id": str(t), "label": label(graph, t), **m} for t, m in zip(tasks, moves, strict=True)],
         "moved_directly": direct,
         "no_direct_task": None if direct else {"zh": NO_DIRECT[0], "en": NO_DIRECT[1]},
-        "comment": [str(c) for c in graph.objects(target, RDFS.comment)],
+        "comment": [str(c) for c in sorted(graph.objects(target, RDFS.comment),
+                                           key=lambda c: (getattr(c, "language", None) != "zh", str(c)))],
     }
 
 

@@ -63,11 +63,7 @@ def app(dataset: Dataset, graph: Graph, tmp_path_factory):
     """The web application over this session's build, saved to a private build directory so that a stale
     build/qhfin.trig is never what the tests see (the SPARQL engine reads that file); the app's own copy of the
     graph is the session's, not a second parse of the file."""
-    from unittest import mock
-
     from api import create_app
-    from api.state import State
-    from qhfin.resolve import Resolver
     from qhfin.store import save
 
     # base_url: the test client's own host, so that its redirects stay inside the app it drives
@@ -77,8 +73,7 @@ def app(dataset: Dataset, graph: Graph, tmp_path_factory):
         app = create_app(config)
         assert app.extensions["qhfin"].wait(300), "the pages' graph did not load from the external store"
         return app
-    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None, permanent=False: cls(c, dataset, graph, Resolver(graph), engine))):
-        return create_app(config)
+    return create_app(config, model=(dataset, graph))
 
 
 @pytest.fixture()
@@ -142,15 +137,11 @@ def oxigraph_server(app):
 def _app_with(app, **changes):
     """A second app over the same in-memory graph with other settings (no second parse of the graph)."""
     import dataclasses
-    from unittest import mock
 
     from api import create_app
-    from api.state import State
 
     base = app.extensions["qhfin"]
-    config = dataclasses.replace(base.config, **changes)
-    with mock.patch.object(State, "load", classmethod(lambda cls, c, engine=None, permanent=False: cls(c, base.dataset, base.graph, base.resolver, engine))):
-        return create_app(config)
+    return create_app(dataclasses.replace(base.config, **changes), model=(base.dataset, base.graph))
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,10 @@ NON_EMPTY = {"matrix", "tasks", "tasks-per-body", "targets", "stated-links", "me
              "measures-by-instrument", "task", "search-tasks", "concepts", "upstream-dependencies",
              # what Linked Data, VoID and the dumps read through the engine (issue 14)
              "describe", "graph-sizes", "dataset-counts", "properties", "graph-triples", "union-triples",
-             "explorer-graph", "evaluation-graph"}
+             "explorer-graph", "evaluation-graph",
+             # the views the pages, the REST API and the CLI read (issue 14), public like the others
+             "view-names", "view-tasks", "view-body", "view-reforms", "view-targets", "view-parts", "view-linked",
+             "view-counts"}
 # what the service reads whole (past the public row limit): on /queries they are cut, and say so
 READ_WHOLE = {"explorer-graph", "evaluation-graph"}
 
@@ -56,9 +59,13 @@ def test_theme_by_name_alias_and_iri_give_the_same_answer(client):
     assert iri.startswith("https://w3id.org/qhfin/id/theme/") and by_name["results"] == by_iri["results"]
 
 
-def test_theme_lookup_follows_narrower_concepts(client):
+def test_measures_by_theme_gives_one_row_per_measure(client):
+    """Issue 14: a measure is a sentence-level task, counted once; a clause's link counts for its sentence."""
     data = json.loads(client.get("/queries/measures-by-theme.json?theme=乡村振兴").data)
-    assert any(r["concept"] != r["theme"] for r in data["results"])
+    measures = [r["measure"] for r in data["results"]]
+    assert len(measures) == len(set(measures)) == data["count"]
+    assert all("." not in r["notation"] for r in data["results"])
+    assert any(r.get("clauses") for r in data["results"])  # some measure is there through one of its clauses
 
 
 @pytest.mark.parametrize("value", ['") } UNION { ?s ?p ?o } #', "x' } ; DROP ALL ; #", "绿色金融\" ) || true || (\""])
