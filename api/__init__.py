@@ -8,7 +8,6 @@ Blueprints: ``api.sparql`` (SPARQL 1.1 Protocol at /sparql), ``api.rest`` (JSON 
 from __future__ import annotations
 
 from flask import Flask
-from rdflib import Dataset, Graph
 
 from qhfin.config import Config
 from qhfin.engine import Engine
@@ -21,12 +20,10 @@ from .replay import Replay
 from .state import State
 
 
-def create_app(config: Config | None = None, engine: Engine | None = None, permanent: bool = False,
-               model: tuple[Dataset, Graph] | None = None) -> Flask:
-    """The app; ``engine``, when given, is a query engine already started (``qhfin serve`` starts it first);
-    ``permanent``: the app lives as long as the process (``qhfin serve``; see ``state._for_good``); ``model``, when
-    given, is the whole graph already in memory (dataset and union) for the consumers that still walk it — the
-    tests hand theirs in instead of patching the load."""
+def create_app(config: Config | None = None, engine: Engine | None = None, permanent: bool = False) -> Flask:
+    """The app; ``engine``, when given, is a query engine already started (``qhfin serve`` starts it first; tests
+    hand in one they share, so no test patches anything); ``permanent``: the app lives as long as the process
+    (``qhfin serve``), so it warms what the first requests would otherwise build."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["QHFIN"] = config
@@ -40,8 +37,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None, perma
     # the engine's answers, replayed before Flask for a request already answered (same budget as the engine's cache)
     app.wsgi_app = Replay(PublicOrigin(app.wsgi_app, config.public_url),  # type: ignore[method-assign]
                           config.result_cache_mb * 1024 * 1024, version=graph_version(config))
-    app.extensions["qhfin"] = (State(config, *model, engine=engine) if model is not None
-                               else State.load(config, engine, permanent))
+    app.extensions["qhfin"] = State(config, engine)
     if permanent:  # a served app builds the explorer's typed graph ahead of the first picture (``explorer.warm``)
         from .explorer import warm
 

@@ -86,8 +86,8 @@ def resource(rest: str) -> Response:
         response = rdf_response(graph, media_type)
     elif kind_of(graph, iri) == "task":
         response = pages.task_page(iri, as_json=media_type == "application/json")
-    else:  # a named graph's page shows its description; any other resource's, what the pages read of it
-        response = pages.resource_page(iri, as_json=media_type == "application/json", graph=graph if named else None)
+    else:  # a named graph's page shows its description; any other resource's, what describe.rq gave of it
+        response = pages.resource_page(iri, as_json=media_type == "application/json", graph=graph)
     response.headers["Link"] = alternates(request.path)
     return response
 

@@ -12,7 +12,6 @@ import logging
 import threading
 import urllib.parse
 import weakref
-from collections.abc import Iterator
 
 import pyoxigraph as ox
 
@@ -80,21 +79,6 @@ class ExternalEngine(_Base):
         except (SyntaxError, ValueError, OSError) as exc:
             raise Upstream("上游SPARQL服务返回无法解析的应答", "The upstream SPARQL service answered with something unreadable",
                            str(exc)[:500]) from None
-
-    def dataset_quads(self, timeout: float = 600.0) -> Iterator[ox.Quad]:
-        """Every quad of the dataset's graphs as the upstream holds them (for the pages, which read the graph
-        in memory): one CONSTRUCT per graph, plain SPARQL 1.1 that any store answers, parsed as it is consumed
-        (at 5 M quads a list of them all would cost gigabytes). Upstream errors as usual."""
-        for graph in self.graphs:
-            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-            _, media, body = self._ask([("query", query)], "application/n-triples", timeout)
-            fmt = ox.RdfFormat.TURTLE if "turtle" in media else ox.RdfFormat.N_TRIPLES
-            try:
-                for t in ox.parse(body, format=fmt):
-                    yield ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-            except SyntaxError as exc:
-                raise Upstream("上游SPARQL服务返回无法解析的应答",
-                               "The upstream SPARQL service answered with something unreadable", str(exc)[:500]) from None
 
     def _ask(self, params: list[tuple[str, str]], accept: str, timeout: float | None = None) -> tuple[int, str, bytes]:
         status, media_type, body = self._post(urllib.parse.urlencode(params).encode(), accept, timeout)

@@ -59,21 +59,17 @@ def plan(source: str, graph: Graph):
 
 
 @pytest.fixture(scope="session")
-def app(dataset: Dataset, graph: Graph, tmp_path_factory):
+def app(dataset: Dataset, tmp_path_factory):
     """The web application over this session's build, saved to a private build directory so that a stale
-    build/qhfin.trig is never what the tests see (the SPARQL engine reads that file); the app's own copy of the
-    graph is the session's, not a second parse of the file."""
+    build/qhfin.trig is never what the tests see (the engine reads that file; the app holds no graph of its own).
+    With QHFIN_SPARQL_ENDPOINT set it reads that store, loaded by CI with the same build."""
     from api import create_app
     from qhfin.store import save
 
     # base_url: the test client's own host, so that its redirects stay inside the app it drives
     config = Config.from_env(build_dir=str(tmp_path_factory.mktemp("app-build")), base_url="http://localhost/")
     save(dataset, config)
-    if config.sparql_endpoint:  # on an external engine the pages read the external store: the real thing, no copy
-        app = create_app(config)
-        assert app.extensions["qhfin"].wait(300), "the pages' graph did not load from the external store"
-        return app
-    return create_app(config, model=(dataset, graph))
+    return create_app(config)
 
 
 @pytest.fixture()
@@ -135,13 +131,12 @@ def oxigraph_server(app):
 
 
 def _app_with(app, **changes):
-    """A second app over the same in-memory graph with other settings (no second parse of the graph)."""
+    """A second app over the same build with other settings."""
     import dataclasses
 
     from api import create_app
 
-    base = app.extensions["qhfin"]
-    return create_app(dataclasses.replace(base.config, **changes), model=(base.dataset, base.graph))
+    return create_app(dataclasses.replace(app.extensions["qhfin"].config, **changes))
 
 
 @pytest.fixture(scope="session")
