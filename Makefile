@@ -26,6 +26,7 @@ build: $(BIN)/qhfin
 
 test: chromium $(BIN)/qhfin $(YASGUI) $(CYTOSCAPE) $(CHARTJS) $(COMUNICA)
 	$(BIN)/ruff check qhfin api tests
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 test-slow: $(BIN)/qhfin
@@ -33,6 +34,7 @@ test-slow: $(BIN)/qhfin
 
 lint: $(BIN)/qhfin
 	$(BIN)/ruff check qhfin api tests
+	$(BIN)/lint-imports
 
 # The browser tests (tests/browser) drive Debian's chromium through the Python playwright package (installed with
 # the test extras); never `playwright install`. A CJK font so that the pages' Chinese renders. Needs root: CI runs it.

@@ -20,12 +20,12 @@ from qhfin.sparql import QuerySyntaxError
 from qhfin.store import FORMATS
 from qhfin.void import counts, graph_sizes, properties
 
-from . import pages
 from .details import ID_BASE, kind_of
 from .errors import ApiError
 from .i18n import remember_lang
 from .params import state
-from .render import negotiate
+from .render import error_page, negotiate
+from .resources import resource_page, source_page, task_page
 
 blueprint = Blueprint("linked_data", __name__)
 blueprint.after_request(remember_lang)
@@ -85,9 +85,9 @@ def resource(rest: str) -> Response:
     if media_type in RDF_TYPES:
         response = rdf_response(graph, media_type)
     elif kind_of(graph, iri) == "task":
-        response = pages.task_page(iri, as_json=media_type == "application/json")
+        response = task_page(iri, as_json=media_type == "application/json")
     else:  # a named graph's page shows its description; any other resource's, what describe.rq gave of it
-        response = pages.resource_page(iri, as_json=media_type == "application/json", graph=graph)
+        response = resource_page(iri, as_json=media_type == "application/json", graph=graph)
     response.headers["Link"] = alternates(request.path)
     return response
 
@@ -119,7 +119,7 @@ def named_graph(iri: URIRef) -> Graph | None:
 
 @blueprint.errorhandler(ApiError)
 def _error(exc: ApiError) -> Response:
-    return pages.error_page(exc)
+    return error_page(exc)
 
 
 def void(root: str) -> Graph:
@@ -180,7 +180,7 @@ def well_known_void() -> Response:
     graph = void(request.url_root)
     media_type = chosen_type(["text/turtle", "application/ld+json", "application/n-triples", "text/html"])
     if media_type == "text/html":
-        return pages.source_page("VoID / DCAT", graph.serialize(format="turtle"))
+        return source_page("VoID / DCAT", graph.serialize(format="turtle"))
     return rdf_response(graph, media_type)
 
 

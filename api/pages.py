@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request, send_from_directory, url_for
 from markupsafe import Markup, escape
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from qhfin import views
 from qhfin.matrix import ERAS, LEVELS
@@ -21,12 +21,13 @@ from qhfin.measures_table import columns as measure_columns
 from qhfin.resolve import NotFound
 from qhfin.writers import WRITERS
 
-from .details import kind_of, local_href, ref, resource_view, task_detail
+from .answers import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
+from .details import local_href, ref
 from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
 from .params import MEASURE_FILTERS, matrix_arguments, measures_query, resolved, state
-from .render import error_page, json_response, page
-from .rest import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
+from .render import error_page, page
+from .resources import KIND_NAMES
 
 blueprint = Blueprint("pages", __name__)
 blueprint.after_request(remember_lang)
@@ -41,9 +42,6 @@ BASIS_NAMES = {"stated": ("原文写明", "stated in the text"), "rule": ("规�
 # measure and several tasks), and the matrix's rows are a third thing (qhfin.matrix.COUNT_OF)
 COUNT_OF = {"task": ("任务（含分句）", "tasks (clauses included)"),
             "measure": ("项措施（句级任务，分句计入其句子）", "measures (sentence-level tasks; a clause counts for its sentence)")}
-KIND_NAMES = {"theme": ("主题", "Themes"), "instrument": ("政策工具", "Policy instruments"),
-              "group": ("服务对象", "Target groups"), "body": ("单位", "Bodies"), "target": ("目标", "Targets"),
-              "task": ("任务", "Task")}
 QUESTIONS = [  # (zh, en, page, arguments): what policy staff ask, each answered by one page
     ("哪些措施支持乡村振兴？", "Which measures support rural revitalisation?", "pages.measures_page", {"theme": "乡村振兴"}),
     ("青海银行要做哪些事？", "What does the Bank of Qinghai have to do?", "pages.measures_page", {"body": "青海银行"}),
@@ -236,29 +234,4 @@ def concepts_page() -> Response:
     return page("concepts.html", data, kind_names=KIND_NAMES, kinds=CONCEPT_KINDS)
 
 
-def task_page(iri: URIRef, as_json: bool) -> Response:
-    """The task page (at its IRI under /id/task/): the sentence in its paragraph, bodies, links and their reasons."""
-    data = task_detail(views.tasks(state().reader, iri), iri)
-    return json_response(data) if as_json else page("task.html", data, as_json=False)
-
-
-def resource_page(iri: URIRef, as_json: bool, graph: Graph) -> Response:
-    """Any other resource: what it is, its properties, what points at it (``graph``: at least the triples about
-    it); concepts link to their measures, a body's profile comes from its own view."""
-    data = resource_view(graph, iri)
-    kind = kind_of(graph, iri)
-    if kind in MEASURE_FILTERS:
-        data["measures"] = _href("pages.measures_page", **{kind: str(iri)})
-    template = "resource.html"
-    if kind == "body":  # a body in plain language, the raw RDF one click away
-        data.update(profile=views.profile(state().reader, iri), names=state().resolver.names(iri))
-        template = "body.html"
-    return json_response(data) if as_json else page(template, data, kind_names=KIND_NAMES, as_json=False)
-
-
-def source_page(title: str, text: str) -> Response:
-    """A document shown as text (the VoID description, for people who open it in a browser)."""
-    return page("source.html", {"title": title, "text": text}, as_json=False, json_twin=False)
-
-
-__all__ = ["blueprint", "error_page", "resource_page", "source_page", "task_page"]
+__all__ = ["blueprint"]

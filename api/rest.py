@@ -9,25 +9,21 @@ import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib import URIRef
 
 from qhfin import views
-from qhfin.matrix import Filters
-from qhfin.measures import Query
 from qhfin.measures_table import to_measures_csv, to_measures_xlsx
-from qhfin.resolve import KINDS, label
+from qhfin.resolve import label
 from qhfin.writers import MEDIA_TYPES, WRITERS
 
-from .details import kind_of, local_href, task_detail
+from .answers import concept_kinds, concept_list, matrix_of, measures_of, names
+from .details import kind_of, task_detail
 from .errors import ApiError
-from .limits import listed
 from .openapi import document
 from .params import MEASURE_FILTERS, matrix_arguments, measures_query, resolve, resolved, state
 from .render import json_response
 
 blueprint = Blueprint("rest", __name__, url_prefix="/api")
-CONCEPT_KINDS = ("theme", "instrument", "group", "body", "target")
 
 
 MEASURE_FORMATS = ("json", "csv", "xlsx")
@@ -79,21 +75,6 @@ def matrix() -> Response:
     return response
 
 
-def measures_of(query: Query) -> dict:
-    """``qhfin.measures.measures`` for this query, from the measures view, once per graph version (read-only)."""
-    return views.measures(state().reader, query)
-
-
-def matrix_of(filters: Filters, level: str, era: str) -> dict:
-    """``qhfin.matrix.matrix`` for these filters, from the tasks view, once per graph version (read-only)."""
-    return views.matrix(state().reader, filters, level, era)
-
-
-def names() -> Graph:
-    """The names view: every named thing's class and names (labels, kinds and links of concepts and tasks)."""
-    return views.names(state().reader)
-
-
 def download_name(fmt: str) -> str:
     """任务分工表-乡村振兴-第5章-2023.xlsx: the filters in the name, so that two downloads are told apart."""
     parts = ["任务分工表"]
@@ -107,28 +88,6 @@ def download_name(fmt: str) -> str:
     if request.args.get("era") == "2023":
         parts.append("2023")
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", "-".join(parts)) + f".{fmt}"
-
-
-def concept_list(q: str, kinds: tuple[str, ...]) -> dict:
-    """Concepts any of whose names contains ``q`` (all of them when ``q`` is empty)."""
-    graph = names()
-    found = state().resolver.search(q, kinds) if q else [
-        (kind, iri) for kind in kinds for iri in sorted({s for c in KINDS[kind] for s in graph.subjects(RDF.type, c)})]
-    results = []
-    for kind, iri in found:
-        results.append({
-            "id": str(iri), "kind": kind, "label": label(graph, iri), "label_en": label(graph, iri, "en"),
-            "alt_labels": sorted(str(a) for a in graph.objects(iri, SKOS.altLabel)),
-            "names": state().resolver.names(iri),
-            "href": local_href(str(iri)),
-            "measures": f"/api/measures?{kind}={quote(str(iri), safe='')}",
-        })
-    return {"query": {"q": q, "kind": list(kinds)}, "count": len(results), "results": results}
-
-
-def concept_kinds() -> tuple[str, ...]:
-    """The kinds asked for, each once (``kind=theme,theme`` is one kind: repeats must not multiply the work)."""
-    return listed("kind", CONCEPT_KINDS, CONCEPT_KINDS[:4])
 
 
 @blueprint.get("/concepts")
