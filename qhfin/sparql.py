@@ -98,9 +98,12 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 def term(binding: Binding) -> ox.NamedNode | ox.Literal:
     kind, value, extra = binding
     if kind == "iri":
-        if _IRI_FORBIDDEN.search(value):
-            raise QuerySyntaxError("参数不是有效的IRI", "The parameter is not a valid IRI", value)
-        return ox.NamedNode(value)
+        try:
+            if _IRI_FORBIDDEN.search(value):
+                raise ValueError("a character IRIs may not hold")
+            return ox.NamedNode(value)  # pyoxigraph refuses some code points the pattern lets through
+        except ValueError:
+            raise QuerySyntaxError("参数不是有效的IRI", "The parameter is not a valid IRI", value) from None
     if extra.startswith("@"):
         return ox.Literal(value, language=extra[1:])
     return ox.Literal(value, datatype=ox.NamedNode(extra or XSD_STRING))

@@ -191,3 +191,9 @@ def test_openapi_operations_never_answer_500(app):
         check()
         tried += 1
     assert tried >= 15
+
+
+@pytest.mark.parametrize("path", ["/id/%EF%BF%BF", "/id/task/%7F", "/id/body/%EF%BF%BE"], ids=["ffff", "del", "fffe"])
+def test_an_id_path_that_is_no_iri_is_a_404_not_a_bug(client, path):
+    """Found by the OpenAPI fuzzer: a code point pyoxigraph refuses in an IRI (but the pattern let through) was a 500."""
+    assert client.get(path, headers={"Accept": "application/json"}).status_code == 404

@@ -27,7 +27,7 @@ READ_WHOLE = {"explorer-graph", "evaluation-graph"}
 
 
 def test_all_named_queries_are_collected():
-    assert len(NAMES) == 20 and set(NAMES) == NON_EMPTY
+    assert len(NAMES) == 28 and set(NAMES) == NON_EMPTY
 
 
 @pytest.mark.parametrize("name", NAMES)
