@@ -76,28 +76,44 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
 
 
 class Memo:
-    """Built answers by key, for one graph version at a time, least recently used out first."""
+    """Built answers by key, for one graph version at a time, least recently used out first.
+
+    One build per key at a time: requests that ask for an answer being built wait for it rather than build it again
+    (sixteen users opening the matrix at once would otherwise build sixteen copies of its view, in memory and on the
+    CPU, each starving the cheap requests of the interpreter)."""
 
     def __init__(self, size: int = 256) -> None:
         self.size, self.version = size, ""
         self._items: OrderedDict[object, object] = OrderedDict()
+        self._building: dict[object, threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, version: str, key: object, make: Callable[[], T]) -> T:
-        with self._lock:
-            if version != self.version:
-                self._items.clear()
-                self.version = version
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
-        value = make()  # outside the lock: two requests may build the same answer, neither waits for the other
-        with self._lock:
-            if version == self.version:
-                self._items[key] = value
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if version != self.version:
+                    self._items.clear()
+                    self.version = version
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    return self._items[key]  # type: ignore[return-value]
+                building = self._building.get(key)
+                if building is None:
+                    building = self._building[key] = threading.Event()
+                    break
+            building.wait()  # then the answer is in (or its build failed: this request builds it)
+        try:
+            value = make()
+            with self._lock:
+                if version == self.version:
+                    self._items[key] = value
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
+            building.set()
 
 
 class Reader:

@@ -77,19 +77,18 @@ def tasks(reader: Reader, anchor: URIRef = PLAN_IRI) -> Graph:
         parts = [reader.graph("view-tasks", anchor=row["part"]) for row in reader.rows("view-parts")]
         return _merged(*parts, reforms(reader), fresh=True)
 
-    return reader.remember(("view-tasks", anchor), make)
+    return make()  # not kept: the answers made from it are (``measures``, ``matrix``); a view may be the whole plan
 
 
 def body(reader: Reader, iri: URIRef) -> Graph:
     """A body, its groups, members and predecessors, and their part in each task."""
-    return reader.remember(("view-body", iri),
-                           lambda: _merged(reader.graph("view-body", body=iri), reforms(reader), fresh=True))
+    return _merged(reader.graph("view-body", body=iri), reforms(reader), fresh=True)
 
 
 def for_body(reader: Reader, iri: URIRef) -> Graph:
     """The measures a body is concerned by, with the body's own view (its groups and predecessors): what a
     measures or matrix question with a body filter reads."""
-    return reader.remember(("view-tasks+body", iri), lambda: _anchored(reader, iri, body(reader, iri)))
+    return _anchored(reader, iri, body(reader, iri))
 
 
 def _resolved(names_: Resolver, kind: str, value: str | None) -> URIRef | None:

@@ -91,3 +91,24 @@ def test_the_engines_answers_are_kept_per_graph_version(app) -> None:
     assert cache.get(key) is answer
     version[0] = "v2"
     assert cache.get(key) is None and cache.size == 0
+
+
+def test_an_answer_being_built_is_waited_for_not_built_again() -> None:
+    """Sixteen requests for one answer at once: one build, sixteen answers (the soak's memory stayed flat once so)."""
+    import threading
+    import time
+
+    memo, calls = Memo(), []
+
+    def make() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 42
+
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(memo.get("v1", "matrix", make))) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [42] * 16 and len(calls) == 1
