@@ -8,7 +8,7 @@ CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
 CHARTJS := api/static/vendor/chartjs/chart.umd.min.js
 COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench scale soak hostile yasgui cytoscape chartjs comunica \
+.PHONY: run test test-slow build lint clean chromium serve bench scale facade soak hostile yasgui cytoscape chartjs comunica \
 	virtuoso scale-virtuoso
 
 $(BIN)/qhfin: pyproject.toml
@@ -99,6 +99,12 @@ SCALE_SIZES ?= 500000 5000000
 SCALE_FLAGS ?=
 scale: $(BIN)/qhfin build/qhfin.trig
 	$(BIN)/python bench/scale.py --sizes $(SCALE_SIZES) $(SCALE_FLAGS)
+
+# The stateless facade over a large external store (issue 14): qhfin serve in front of an Oxigraph server holding
+# FACADE_SIZE synthetic quads; peak memory of qhfin's process tree and each page's first answer from the start.
+FACADE_SIZE ?= 5000000
+facade: $(BIN)/qhfin build/qhfin.trig
+	$(BIN)/python bench/facade.py --size $(FACADE_SIZE)
 
 # Virtuoso as a second external store (issue 14): Debian's virtuoso-opensource (7.2.5), never needed by `make test`.
 # Its package asks for a DBA password through debconf; an empty one is preseeded, which leaves the system-wide daemon
