@@ -52,6 +52,7 @@ def test_the_command_reads_the_build_through_an_engine_of_its_own(app, whole, mo
     assert settled(json.loads(capsys.readouterr().out)) == json.loads(json.dumps(whole, ensure_ascii=False))
 
 
+@pytest.mark.slow  # a trial import and two builds: half a minute (`make test-slow`)
 def test_progress_reports_and_their_history_are_read_the_same(config, tmp_path_factory):
     """The shipped build has no progress report yet: two are entered here (one superseding another), then the
     evaluation read through an engine over that build is compared with the whole graph's."""

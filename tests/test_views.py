@@ -40,7 +40,7 @@ def cases(kind: str) -> list:
     graph = _built()
     found = sorted({s for c in KINDS[kind] for s in graph.subjects(RDF.type, c)})
     assert len(found) == EXPECTED[kind], f"{kind}: {len(found)} found, {EXPECTED[kind]} expected"
-    return sampled([pytest.param(iri, id=str(iri).rsplit("/", 1)[-1]) for iri in found], keep=16)
+    return sampled([pytest.param(iri, id=str(iri).rsplit("/", 1)[-1]) for iri in found], keep=8)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,8 @@ def test_body_views(reader, graph, whole, body: URIRef) -> None:
 
 
 @pytest.mark.parametrize("era", ["2021", "2023"])
-@pytest.mark.parametrize("kind", ["theme", "body"])
+# every body's matrix is 20 s a case: `make test-slow`; every theme's stays in the default run
+@pytest.mark.parametrize("kind", ["theme", pytest.param("body", marks=pytest.mark.slow)])
 def test_matrix_views(reader, graph, whole, kind: str, era: str) -> None:
     wrong = [str(iri) for iri in (p.values[0] for p in cases(kind))
              if views.matrix(reader, Filters(**{kind: str(iri)}), "task", era)
