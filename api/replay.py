@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from io import BytesIO
 
+from qhfin.version import Watch
+
 Key = tuple[str, str, str, str, str, bytes]
 Stored = tuple[str, list[tuple[str, str]], bytes]
 MAX_BODY = 64 * 1024  # a request body larger than this is not worth keeping as a key
@@ -31,14 +33,13 @@ class Replay:
         self.app, self.max_bytes, self.paths, self.size = app, max_bytes, paths, 0
         self._items: OrderedDict[Key, Stored] = OrderedDict()
         self._lock = threading.Lock()
-        self.version, self._seen = version, version()
+        self._watch = Watch(version)
 
     def _current(self) -> None:
         """Forget every answer of an older graph version (held: the lock)."""
-        now = self.version()
-        if now != self._seen:
+        if self._watch.moved():
             self._items.clear()
-            self.size, self._seen = 0, now
+            self.size = 0
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         key = self._key(environ) if self.max_bytes else None

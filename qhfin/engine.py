@@ -27,7 +27,7 @@ from .pool import Crashed, Deadline, Full, Pool, StartFailed
 from .queries import GRAPHS as DATASET_GRAPHS
 from .serialize import Answer, Formats
 from .sparql import Binding, Busy, SparqlError, TimeLimit, TooLarge
-from .version import graph_version
+from .version import Watch, graph_version
 
 log = logging.getLogger(__name__)
 TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
@@ -69,14 +69,13 @@ class Cache:
         self.max_bytes, self.size = max_bytes, 0
         self._items: OrderedDict[Request, Answer] = OrderedDict()
         self._lock = threading.Lock()
-        self.version, self._seen = version, version()
+        self._watch = Watch(version)
 
     def _current(self) -> None:
         """Forget every answer of an older graph version (held: the lock)."""
-        now = self.version()
-        if now != self._seen:
+        if self._watch.moved():
             self._items.clear()
-            self.size, self._seen = 0, now
+            self.size = 0
 
     def get(self, key: Request) -> Answer | None:
         if not self.max_bytes:

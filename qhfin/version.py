@@ -32,3 +32,18 @@ def time_version(seconds: float) -> Callable[[], str]:
 def graph_version(config: Config) -> Callable[[], str]:
     """The version of the graph this configuration serves."""
     return time_version(config.cache_seconds) if config.sparql_endpoint else file_version(config.built_graph)
+
+
+class Watch:
+    """A graph version as a cache last saw it: ``moved()`` says, once, that it has changed since (the cache then
+    forgets what it kept)."""
+
+    def __init__(self, version: Callable[[], str]) -> None:
+        self.version, self._seen = version, version()
+
+    def moved(self) -> bool:
+        now = self.version()
+        if now == self._seen:
+            return False
+        self._seen = now
+        return True
