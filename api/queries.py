@@ -49,9 +49,9 @@ def run(query: NamedQuery, fmt: str) -> tuple[dict, object]:
     """The query's parameters from the request, and the engine's answer in ``fmt`` (json or csv)."""
     args = {p.name: request.args.get(p.name, "") for p in query.params if request.args.get(p.name)}
     try:
-        bindings = query.bindings(args, state().resolver)
-        # the values as a VALUES block, as the pages' reads send them (``qhfin.reader``): Oxigraph plans a query
-        # before it sees substitutions, and a view planned for every anchor at once runs past the time limit
+        bindings = query.bindings(args, state().resolver, {"plan": state().config.plan})
+        # the values written into the text, as the pages' reads send them (``sparql.with_bindings``): Oxigraph plans
+        # a query before it sees substitutions, and a view planned for every anchor at once runs past the time limit
         text = with_bindings(query.text, dict(bindings))
         answer = state().engine.query(Request(text, Formats(select=fmt, ask="json", graph="nt")))
     except ParameterError as exc:

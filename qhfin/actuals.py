@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 from .config import Config
-from .namespaces import DATASET, ID, PREFIXES, QB, QHFIN
+from .namespaces import DATASET, ID, PLAN_IRI, PREFIXES, QB, QHFIN
 from .resolve import label, normalise_name
 from .sheets import CellError, ImportRefused, Rows, cell_checks, read_table, text
 
@@ -198,6 +198,7 @@ def to_graph(figures: list[Figure], graph: Graph) -> Graph:
     data = DATASET["actuals"]
     g.add((data, RDF.type, QB.DataSet))
     g.add((data, QB.structure, DSD))
+    g.add((data, DCTERMS.subject, PLAN_IRI))  # the plan whose period they measure: a store may hold many plans
     g.add((data, RDFS.label, Literal("规划期实际数", lang="zh")))
     g.add((data, RDFS.label, Literal("Actual figures of the plan period", lang="en")))
     g.add((data, RDFS.comment, Literal("取自规划以外公开来源的实际数，由工作人员录入（qhfin actuals import），每条附来源、原文摘录与数据类型。", lang="zh")))

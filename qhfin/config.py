@@ -72,6 +72,9 @@ class Config:
                                    'how long the pages and the API keep what they read from an external store, in seconds: a change made in the store shows within this time')
     sparql_endpoint: str = setting('', '外部SPARQL查询端点；为空则使用内嵌引擎',
                                    'external SPARQL query endpoint; empty: the embedded engine')
+    plan: str = setting('https://w3id.org/qhfin/id/plan/qh-fin-14fyp',
+                        '页面、API与导出所示的规划（IRI）：一个存有多部规划的存储中，只读这一部',
+                        'the plan the pages, the API and the exports show (its IRI): in a store of many plans, only this one is read')
     upstream_union: str = setting('auto', '外部存储的默认图是否已是全部命名图之并（如 oxigraph serve --union-default-graph）：yes、no 或 auto（启动后探测一次）',
                                   "whether the external store's default graph already is the union of its named graphs (as with oxigraph serve --union-default-graph): yes, no, or auto (asked once)")
     sparql_update_endpoint: str = setting('', '外部SPARQL更新端点（qhfin load 使用）',

@@ -85,14 +85,16 @@ class NamedQuery:
     text: str
     form: str
 
-    def bindings(self, args: dict[str, str], resolver: Resolver | None) -> tuple[tuple[str, Binding], ...]:
-        """Each parameter's value (given, else its default) as a binding; unknown names are an error."""
+    def bindings(self, args: dict[str, str], resolver: Resolver | None,
+                 defaults: dict[str, str] | None = None) -> tuple[tuple[str, Binding], ...]:
+        """Each parameter's value (given, else the service's own default — ``plan`` is ``QHFIN_PLAN`` — else the
+        file's) as a binding; unknown names are an error."""
         unknown = sorted(set(args) - {p.name for p in self.params})
         if unknown:
             raise ParameterError(f"未知参数：{', '.join(unknown)}", f"unknown parameter(s): {', '.join(unknown)}")
         out = []
         for p in self.params:
-            value = args.get(p.name) or p.default
+            value = args.get(p.name) or (defaults or {}).get(p.name) or p.default
             if not value:
                 raise ParameterError(f"缺少参数 {p.name}（{p.label_zh}）", f"missing parameter {p.name} ({p.label_en})")
             out.append((p.name, p.binding(value, resolver)))
@@ -144,10 +146,7 @@ def parse(path: Path, graphs: tuple[str, ...] = GRAPHS, decided: dict[str, list]
         if decided is not None:
             decided[key] = [decision.form, list(decision.from_graphs), list(decision.from_named),
                             None if decision.projection is None else list(decision.projection), decision.open_ended]
-    unprojected = [p.name for p in params if decision.projection is not None and p.name not in decision.projection]
-    if unprojected:  # bindings follow SEP-0007, which binds projected variables only
-        raise QueryFileError(f"{path}: 参数变量须出现在 SELECT 中 / parameter variables must be selected: "
-                             + ", ".join("?" + n for n in unprojected))
+    # a parameter need not be selected: it goes in as a BIND and, an IRI, as a constant (``sparql.with_bindings``)
     return NamedQuery(name, header["title_zh"], header["title_en"], header.get("description", ""),
                       tuple(params), text, decision.form)
 

@@ -23,6 +23,7 @@ from rdflib.term import Node
 
 from .config import Config
 from .engine import Engine, Request, open_engine
+from .namespaces import PLAN_IRI
 from .queries import NamedQuery, load_queries
 from .serialize import Formats
 from .sparql import Binding, SparqlError, with_bindings
@@ -119,8 +120,12 @@ class Memo:
 class Reader:
     """Named queries through the engine, their answers as rows or small rdflib graphs, memoised per version."""
 
-    def __init__(self, engine: Engine, queries: Mapping[str, NamedQuery], version: Callable[[], str]) -> None:
+    def __init__(self, engine: Engine, queries: Mapping[str, NamedQuery], version: Callable[[], str],
+                 plan: URIRef = PLAN_IRI) -> None:
         self.engine, self.queries, self._version = engine, queries, version
+        # what every view is anchored at (``QHFIN_PLAN``): a store may hold many plans, the service shows one, and a
+        # view's answer (and the memory it takes) grows with that plan, not with the store
+        self.plan = plan
         self.memo = Memo()
 
     def version(self) -> str:
@@ -132,9 +137,11 @@ class Reader:
 
     def _answer(self, name: str, fmt: Formats, bindings: dict[str, Value]) -> tuple[NamedQuery, bytes]:
         query = self.queries[name]
-        # the values as a VALUES block opening the WHERE group (as the external engine sends them), not as the
-        # embedded engine's substitutions: Oxigraph plans a query before it sees substitutions, so a view that starts
-        # from its anchor (queries/view-tasks.rq) would be planned as if for every anchor — 24 s, not 0.06 s
+        if "plan" not in bindings and any(p.name == "plan" for p in query.params):
+            bindings = {**bindings, "plan": self.plan}
+        # the values written into the text (``sparql.with_bindings``), not as the embedded engine's substitutions:
+        # Oxigraph plans a query before it sees substitutions, so a view that starts from its anchor
+        # (queries/view-tasks.rq) would be planned as if for every anchor — 24 s, not 0.06 s
         text = with_bindings(query.text, {k: binding(v) for k, v in sorted(bindings.items())})
         request = Request(text, fmt, row_limit=READ_ROW_LIMIT)
         answer = self.engine.query(request)
@@ -179,7 +186,8 @@ class Reader:
 
 def reader_for(config: Config, engine: Engine) -> Reader:
     """The named queries through ``engine``, remembered per graph version (``qhfin.version``)."""
-    return Reader(engine, load_queries(config.queries_dir, cache=config.query_cache), graph_version(config))
+    return Reader(engine, load_queries(config.queries_dir, cache=config.query_cache), graph_version(config),
+                  URIRef(config.plan))
 
 
 @contextlib.contextmanager

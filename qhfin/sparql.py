@@ -122,11 +122,35 @@ def bind_clause(bindings: dict[str, Binding]) -> str:
 
 
 def with_bindings(text: str, bindings: dict[str, Binding]) -> str:
-    """The query with its parameters bound (``bind_clause``) where its WHERE group opens (a named query of ours)."""
+    """The query with its parameters bound (``bind_clause``) where its WHERE group opens (a named query of ours),
+    and each IRI parameter also written in as a constant wherever its variable occurs in the WHERE group.
+
+    The constant, as grlc writes its parameters in, because a store plans a query from its text: bound by a BIND
+    (or a VALUES) joined with a UNION, Oxigraph evaluates the UNION as if the variable were free — every plan's
+    tasks and names in a store of many, 40 s instead of 3 s at 5 M quads (``queries/view-names.rq``) — and a
+    subquery, whose variables are its own, never sees the binding at all. The BIND stays, for the projection and
+    the CONSTRUCT template. An assignment (``AS ?v``) and a subquery's projection keep the variable; IRIs only, each
+    checked and written by ``term``: a literal parameter (a search text) stays a binding."""
     if not bindings:
         return text
     at = _where_brace(text)
-    return text[: at + 1] + " " + bind_clause(bindings) + " " + text[at + 1 :]
+    constants = {name: str(term(b)) for name, b in bindings.items() if b[0] == "iri"}
+    body, out, last, before, projecting, open_ = text[at + 1:], [], 0, "", False, 1
+    for t in tokenize(body) if constants else ():
+        word = t.keyword()
+        open_ += (t.text == "{") - (t.text == "}") if t.kind == "punct" else 0
+        if not open_:  # the WHERE group has closed: GROUP BY, ORDER BY and the rest keep the variable
+            break
+        if word == "SELECT":
+            projecting = True
+        elif t.text == "{" or word == "WHERE":
+            projecting = False
+        elif t.kind == "var" and t.text[1:] in constants and before != "AS" and not projecting:
+            out += [body[last:t.start], constants[t.text[1:]]]
+            last = t.start + len(t.text)
+        before = word
+    body = "".join(out) + body[last:]
+    return text[: at + 1] + " " + bind_clause(bindings) + " " + body
 
 
 def _where_brace(text: str) -> int:
