@@ -17,8 +17,9 @@ from rdflib import URIRef
 from qhfin import views
 from qhfin.bodies import status
 from qhfin.matrix import ERAS, LEVELS, Filters
-from qhfin.measures import ROLE_NAME, Query
+from qhfin.measures import Query
 from qhfin.resolve import Ambiguous, NotFound, Suggestion, label
+from qhfin.terms import ROLE_NAME
 
 from .details import local_href
 from .errors import ApiError
