@@ -23,10 +23,9 @@ from qhfin.writers import WRITERS
 
 from .answers import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
 from .details import local_href, ref
-from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
 from .params import MEASURE_FILTERS, matrix_arguments, measures_query, resolved, state
-from .render import error_page, page
+from .render import page
 from .resources import KIND_NAMES
 
 blueprint = Blueprint("pages", __name__)
@@ -110,11 +109,6 @@ def helpers() -> dict:
 def has_route(path: str) -> bool:
     """Whether the app serves ``path`` (the menu links to the SPARQL editor and the explorer only when they exist)."""
     return any(rule.rule == path for rule in current_app.url_map.iter_rules())
-
-
-@blueprint.errorhandler(ApiError)
-def _error(exc: ApiError) -> Response:
-    return error_page(exc)
 
 
 @blueprint.get("/")
