@@ -15,7 +15,8 @@ from markupsafe import Markup, escape
 from rdflib import URIRef
 
 from qhfin import views
-from qhfin.matrix import ERAS, LEVELS
+from qhfin.matrix import LEVELS
+from qhfin.matrix_row import ERAS
 from qhfin.measures_table import columns as measure_columns
 from qhfin.resolve import NotFound
 from qhfin.terms import BASIS_EN, BASIS_ZH, ROLE_EN, ROLE_ZH

@@ -12,8 +12,8 @@ from rdflib.namespace import RDF, SKOS
 
 from .bodies import Concern, concerns, how_text
 from .errors import QhfinError
-from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
+from .plan_tasks import doc_path, sentence_tasks
 from .resolve import Resolver, label
 from .status import en as status_en
 from .status import node_status
