@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.namespace import RDF, SKOS
 
 from qhfin import views
-from qhfin.matrix import Filters
+from qhfin.matrix_filters import Filters
 from qhfin.measures import Query
 from qhfin.resolve import KINDS, label
 

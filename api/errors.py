@@ -46,6 +46,9 @@ def error_body(status: int, zh: str, en: str, code: str, detail: str | None = No
 
 
 MACHINE_PATHS = ("/api/", "/sparql", "/dumps/", "/.well-known/")
+# the blueprints whose every page and resource has a JSON twin: their own refusals (ApiError) are a page in the same
+# words unless the request asks for JSON (``api.render.error_page``); everywhere else, JSON unless it asks for HTML
+PAGE_BLUEPRINTS = ("pages", "linked_data")
 
 
 def _render(status: int, zh: str, en: str, code: str, detail: str | None = None, extra: dict | None = None):
@@ -66,6 +69,10 @@ def _render(status: int, zh: str, en: str, code: str, detail: str | None = None,
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(QhfinError)
     def _refusal(exc: QhfinError):  # every refusal, the domain's and the web layer's, in the one shape
+        if isinstance(exc, ApiError) and request.blueprint in PAGE_BLUEPRINTS:
+            from .render import error_page
+
+            return error_page(exc)
         return _render(exc.status, exc.zh, exc.en, exc.code, exc.detail, exc.extra)
 
     @app.errorhandler(HTTPException)

@@ -19,7 +19,7 @@ from qhfin import explore, exports
 from qhfin import rank as ranking
 from qhfin import scenario as scenarios
 from qhfin.drawing import Renderer, RenderTimeout
-from qhfin.explore import DIRECTIONS, ExploreError, Explorer
+from qhfin.explore import DIRECTIONS, Explorer
 from qhfin.namespaces import BASE
 from qhfin.terms import KIND_ZH
 
@@ -30,7 +30,6 @@ from .params import memo, state
 from .render import json_response, page
 
 blueprint = Blueprint("explorer", __name__, static_folder="static/explorer", static_url_path="/explorer/static")
-STATUS = {"unknown-name": 404, "ambiguous-name": 404, "bad-argument": 400}
 _lock = threading.Lock()
 
 
@@ -67,13 +66,6 @@ def _once(key: tuple, make: Callable[[], object]) -> object:
     """A whole-graph answer (ranking, workload, checks, exports) computed on first request and kept with the graph
     version it was computed from."""
     return state().reader.remember(("explorer", *key), make)
-
-
-@blueprint.errorhandler(ExploreError)
-def _explore_error(exc: ExploreError) -> Response:
-    """A name that names nothing is a 404, an ambiguous one lists its candidates; both in the one error shape."""
-    detail = "；".join(f"{c['label']} <{c['id']}>" for c in exc.candidates) or None
-    return current_app.handle_user_exception(ApiError(STATUS.get(exc.code, 400), exc.zh, exc.en, exc.code, detail))
 
 
 def _arg(name: str) -> str:

@@ -24,7 +24,7 @@ from .details import ID_BASE, kind_of
 from .errors import ApiError
 from .i18n import remember_lang
 from .params import state
-from .render import error_page, negotiate
+from .render import negotiate
 from .resources import resource_page, source_page, task_page
 
 blueprint = Blueprint("linked_data", __name__)
@@ -115,11 +115,6 @@ def named_graph(iri: URIRef) -> Graph | None:
     out.add((iri, VOID.triples, Literal(size)))
     out.add((iri, DCTERMS.isPartOf, DATASET["qhfin"]))
     return out
-
-
-@blueprint.errorhandler(ApiError)
-def _error(exc: ApiError) -> Response:
-    return error_page(exc)
 
 
 def void(root: str) -> Graph:

@@ -15,18 +15,18 @@ from markupsafe import Markup, escape
 from rdflib import URIRef
 
 from qhfin import views
-from qhfin.matrix import ERAS, LEVELS
-from qhfin.measures import ROLE_ZH
+from qhfin.matrix import LEVELS
+from qhfin.matrix_row import ERAS
 from qhfin.measures_table import columns as measure_columns
 from qhfin.resolve import NotFound
+from qhfin.terms import BASIS_EN, BASIS_ZH, ROLE_EN, ROLE_ZH
 from qhfin.writers import WRITERS
 
 from .answers import CONCEPT_KINDS, concept_kinds, concept_list, matrix_of, measures_of
 from .details import local_href, ref
-from .errors import ApiError
 from .i18n import current_lang, pick, remember_lang, t
 from .params import MEASURE_FILTERS, matrix_arguments, measures_query, resolved, state
-from .render import error_page, page
+from .render import page
 from .resources import KIND_NAMES
 
 blueprint = Blueprint("pages", __name__)
@@ -34,10 +34,6 @@ blueprint.after_request(remember_lang)
 SEARCH_ORDER = ("theme", "instrument", "group", "body", "target")
 NOTATION = re.compile(r"^[4-7](-\d{1,2}){4}(\.\d{1,2})?$")
 CHAPTERS = {"4": ("第四章", "Chapter 4"), "5": ("第五章", "Chapter 5"), "6": ("第六章", "Chapter 6"), "7": ("第七章", "Chapter 7")}
-ROLE_EN = {"lead": "lead", "cooperating": "cooperating", "addressee": "addressed", "per-duty": "per duty",
-           "mentioned": "mentioned"}
-BASIS_NAMES = {"stated": ("原文写明", "stated in the text"), "rule": ("规则推导", "derived by a rule"),
-               "curated": ("人工审定", "curated"), "text": ("文字匹配", "text match")}
 # what each of the home page's numbers counts: tasks and measures differ (a sentence split into clauses is one
 # measure and several tasks), and the matrix's rows are a third thing (qhfin.matrix.COUNT_OF)
 COUNT_OF = {"task": ("任务（含分句）", "tasks (clauses included)"),
@@ -100,8 +96,7 @@ def unit_text(label: str | None) -> str:
 
 
 def basis_name(basis: str | None) -> str:
-    zh, en = BASIS_NAMES.get(basis or "", (basis or "", basis or ""))
-    return t(zh, en)
+    return t(BASIS_ZH.get(basis or "", basis or ""), BASIS_EN.get(basis or "", basis or ""))
 
 
 @blueprint.app_context_processor
@@ -115,11 +110,6 @@ def helpers() -> dict:
 def has_route(path: str) -> bool:
     """Whether the app serves ``path`` (the menu links to the SPARQL editor and the explorer only when they exist)."""
     return any(rule.rule == path for rule in current_app.url_map.iter_rules())
-
-
-@blueprint.errorhandler(ApiError)
-def _error(exc: ApiError) -> Response:
-    return error_page(exc)
 
 
 @blueprint.get("/")

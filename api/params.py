@@ -16,9 +16,12 @@ from rdflib import URIRef
 
 from qhfin import views
 from qhfin.bodies import status
-from qhfin.matrix import ERAS, LEVELS, Filters
-from qhfin.measures import ROLE_NAME, Query
+from qhfin.matrix import LEVELS
+from qhfin.matrix_filters import Filters
+from qhfin.matrix_row import ERAS
+from qhfin.measures import Query
 from qhfin.resolve import Ambiguous, NotFound, Suggestion, label
+from qhfin.terms import ROLE_NAME
 
 from .details import local_href
 from .errors import ApiError

@@ -6,7 +6,7 @@ merged down its rows, page numbers in the footer.
 from __future__ import annotations
 
 from .docx_style import FANGSONG, HEI, document, line, merge_runs, table, to_bytes
-from .matrix import text_of
+from .matrix_row import text_of
 
 COLUMNS = [("seq", "序号", 1.3), ("key_task", "重点任务", 4.0), ("measure", "具体措施", 10.5), ("lead", "牵头单位", 4.2),
            ("cooperating", "配合单位", 4.2), ("deadline", "完成时限", 2.2)]

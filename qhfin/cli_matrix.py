@@ -11,7 +11,9 @@ from . import views
 from .cli_import import run_import
 from .config import Config
 from .curate import import_matrix
-from .matrix import ERAS, LEVELS, Filters, MatrixError
+from .matrix import LEVELS
+from .matrix_filters import Filters, MatrixError
+from .matrix_row import ERAS
 from .reader import opened
 from .writers import WRITERS, write_out
 

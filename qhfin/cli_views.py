@@ -20,9 +20,10 @@ from urllib.parse import parse_qsl
 
 from . import views
 from .config import Config
-from .measures import ROLE_NAME, Query
+from .measures import Query
 from .reader import Reader, opened
 from .resolve import NotFound
+from .terms import ROLE_NAME
 
 TEXT_FIELDS = ("theme", "instrument", "body", "target", "group", "q", "role", "chapter")
 

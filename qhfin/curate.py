@@ -17,8 +17,9 @@ from .atomic import clean_leftovers, replace_all
 from .build import BuildError, build, union
 from .config import Config
 from .duties import moved_name
-from .matrix import COLUMNS, ERAS, leaf_tasks, row, text_of
+from .matrix_row import COLUMNS, ERAS, row, text_of
 from .namespaces import ORG, QHFIN
+from .plan_tasks import leaf_tasks
 from .resolve import Resolver
 from .sheets import CellError, ImportRefused, read_table
 from .validate import check

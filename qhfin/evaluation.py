@@ -14,8 +14,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from .attainment import KIND_NAMES, STATUS, attainments, context_indicators
-from .matrix import leaf_tasks, row
+from .matrix_row import row
 from .namespaces import QHFIN
+from .plan_tasks import leaf_tasks
 from .progress import STATUS_KEYS, latest_reports
 from .resolve import label
 

@@ -50,9 +50,10 @@ Edge = tuple[str, str, str]  # (subject, object, key) of an edge of the typed gr
 
 
 class ExploreError(QhfinError, ValueError):
-    """A name that names nothing (404), an ambiguous one (300, its candidates listed) or an argument out of range."""
+    """A name that names nothing or several things (404; an ambiguous one lists its candidates in the detail), or an
+    argument out of range (400)."""
 
-    STATUS = {"not-found": 404, "ambiguous": 300}
+    STATUS = {"unknown-name": 404, "ambiguous-name": 404}
 
     def __init__(self, zh: str, en: str, code: str = "bad-argument", candidates: list[dict] | None = None) -> None:
         detail = "；".join(f"{c['label']} <{c['id']}>" for c in candidates or []) or None

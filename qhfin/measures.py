@@ -12,18 +12,15 @@ from rdflib.namespace import RDF, SKOS
 
 from .bodies import Concern, concerns, how_text
 from .errors import QhfinError
-from .matrix import doc_path, sentence_tasks
 from .namespaces import QHFIN
+from .plan_tasks import doc_path, sentence_tasks
 from .resolve import Resolver, label
 from .status import en as status_en
 from .status import node_status
 from .status import zh as status_zh
+from .terms import BASIS_NAME, ROLE_NAME
 from .text import quoted, words
 
-BASIS_NAME = {QHFIN.Stated: "stated", QHFIN.RuleDerived: "rule", QHFIN.Curated: "curated"}
-ROLE_NAME = {QHFIN.Lead: "lead", QHFIN.Cooperating: "cooperating", QHFIN.Addressee: "addressee",
-             QHFIN.PerDuty: "per-duty", QHFIN.Mentioned: "mentioned"}
-ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "addressee": "实施主体", "per-duty": "按职责分工负责", "mentioned": "提及"}
 # what a measures count counts, said on every page and in every JSON answer that shows one
 COUNT_OF = {"key": "measure", "zh": "措施：句级任务（分句的关联计入其所在的句子）",
             "en": "measures: sentence-level tasks (a clause's links count for its sentence)"}

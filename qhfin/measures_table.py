@@ -9,10 +9,9 @@ from __future__ import annotations
 import io
 
 from .cells import as_text
+from .terms import BASIS_SHORT_ZH, ROLE_ZH
 from .writers import to_csv
 
-BASIS_ZH = {"stated": "原文", "rule": "规则", "curated": "审定", "text": "文字"}
-ROLE_ZH = {"lead": "牵头", "cooperating": "配合", "addressee": "实施主体", "per-duty": "按职责分工负责", "mentioned": "提及"}
 COLUMNS = [  # (key, zh, en): the parts of each measure on the page, in the order it shows them
     ("seq", "序号", "No."),
     ("notation", "任务编号", "Task ID"),
@@ -48,7 +47,7 @@ def table(answer: dict) -> dict:
             "path": " › ".join(p["label"] for p in r["path"]),
             "text": r["text"],
             "concerns": (r.get("match") or {}).get("zh") or "本单位",
-            "why": "\n".join(f"[{BASIS_ZH.get(w['basis'], w['basis'])}] {w['zh']}" for w in r["why"]),
+            "why": "\n".join(f"[{BASIS_SHORT_ZH.get(w['basis'], w['basis'])}] {w['zh']}" for w in r["why"]),
             "bodies": "、".join(f"{b['label']}（{ROLE_ZH.get(b['role'] or '', b['role'] or '')}）" for b in r["bodies"]),
             "themes": "、".join(c["label"] for c in r["themes"]),
             "instruments": "、".join(c["label"] for c in r["instruments"]),

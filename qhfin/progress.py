@@ -20,8 +20,9 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from .cells import as_text
 from .config import Config
-from .matrix import leaf_tasks, row
+from .matrix_row import row
 from .namespaces import ID, PREFIXES, QHFIN
+from .plan_tasks import leaf_tasks
 from .resolve import Resolver, label
 from .sheets import CellError, ImportRefused, Rows, cell_checks, read_table, text
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .matrix import doc_path, leaf_tasks
 from .namespaces import QHFIN
+from .plan_tasks import doc_path, leaf_tasks
 from .resolve import label
 
 KINDS = ("lead", "cooperating", "target", "theme")

@@ -15,8 +15,8 @@ from rdflib.namespace import SKOS
 
 from .build import build, union
 from .config import Config
-from .matrix import leaf_tasks
 from .namespaces import QHFIN
+from .plan_tasks import leaf_tasks
 from .review import final_decisions, item_nodes, local, read_jsonl
 from .reviewed import REVIEW
 

@@ -18,8 +18,8 @@ from rdflib.namespace import RDF, SKOS
 
 from .concept_links import RULE_GROUP_THEME, RULE_INSTRUMENT_THEME
 from .config import Config
-from .matrix import leaf_tasks
 from .namespaces import QHFIN, RULE
+from .plan_tasks import leaf_tasks
 from .review import item_nodes, read_jsonl
 from .review_apply import decisions, review_paths, unreviewed_graph
 from .vocabulary import Vocabulary

@@ -1,19 +1,15 @@
 """Which of four things a link is, as every page and export says it: 原文 (the plan states it), 审定 (a curator or the
 review made it), 规则·已审定 (a rule proposed it and the review kept it) or 规则·未审定 (a rule's proposal nobody has
-judged). A guess must never read like the plan: this is the one place that names the difference."""
+judged). A guess must never read like the plan: this is the one place that names the difference. The words are the
+ontology's short forms of the basis and the review status (``qhfin.terms.short``)."""
 
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
 from .namespaces import QHFIN
+from .terms import BASES, short
 
-STATUS = {  # key: (zh, en)
-    "stated": ("原文", "stated"),
-    "curated": ("审定", "curated"),
-    "rule-reviewed": ("规则·已审定", "rule, reviewed"),
-    "rule-proposal": ("规则·未审定", "rule, not reviewed (proposal)"),
-}
 STRENGTH = ("stated", "curated", "rule-reviewed", "rule-proposal")
 
 
@@ -31,9 +27,17 @@ def strongest(keys: list[str]) -> str:
     return min(keys, key=STRENGTH.index) if keys else "rule-proposal"
 
 
+def words(key: str, lang: str) -> str:
+    """原文 · 审定 · 规则·已审定 · 规则·未审定 (stated · curated · rule, reviewed · rule, not reviewed (proposal))."""
+    if key in ("stated", "curated"):
+        return short(BASES[key], lang)
+    review = short({"rule-reviewed": QHFIN.Reviewed, "rule-proposal": QHFIN.Proposal}[key], lang)
+    return short(BASES["rule"], lang) + ("·" if lang == "zh" else ", ") + review
+
+
 def zh(key: str) -> str:
-    return STATUS[key][0]
+    return words(key, "zh")
 
 
 def en(key: str) -> str:
-    return STATUS[key][1]
+    return words(key, "en")

@@ -8,8 +8,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import status
-from .matrix import leaf_tasks
 from .namespaces import QHFIN
+from .plan_tasks import leaf_tasks
 from .resolve import label
 
 NO_DIRECT = ("没有任务经原文、审定或复审确认直接推动该指标；所列任务（如有）仅为规则建议。",

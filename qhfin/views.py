@@ -14,8 +14,8 @@ import logging
 from rdflib import Graph, URIRef
 
 from .bodies import profile as body_profile
-from .matrix import Filters
 from .matrix import matrix as build_matrix
+from .matrix_filters import Filters
 from .measures import FILTERS, Query
 from .measures import measures as find_measures
 from .namespaces import PLAN_IRI

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cells import as_text, neutral
-from .matrix import text_of
+from .matrix_row import text_of
 
 if TYPE_CHECKING:  # openpyxl (with numpy, a quarter of a second) is imported by the one writer that needs it
     from openpyxl import Workbook

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from qhfin.config import Config
 from qhfin.curate import IMPORT_FILE, MatrixImportError, import_matrix
-from qhfin.matrix import Filters, MatrixError, matrix
+from qhfin.matrix import matrix
+from qhfin.matrix_filters import Filters, MatrixError
 from qhfin.writers import SHEET, WRITERS
 
 

@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from qhfin.curate import MatrixImportError, parse_rows, read_rows, records
-from qhfin.matrix import Filters, matrix
+from qhfin.matrix import matrix
+from qhfin.matrix_filters import Filters
 from qhfin.writers import SHEET, WRITERS
 
 FILTERS = {"all": Filters(), "chapter 5": Filters(chapter="5"), "乡村振兴": Filters(theme="乡村振兴"),

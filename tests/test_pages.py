@@ -223,6 +223,12 @@ def test_an_error_on_a_page_is_a_page_for_people_and_the_error_shape_for_program
     assert twin.status_code == 404 and twin.get_json()["error"]["code"] == "unknown-name"
 
 
+def test_errors_have_one_handler_the_apps(app):
+    """No blueprint draws its own errors: the app's one handler (api.errors) chooses the page or the error shape."""
+    registered = {name for name, by_code in app.error_handler_spec.items() if any(by_code.values())}
+    assert registered == {None}  # (Flask's lookup leaves empty entries for the blueprints it looked in)
+
+
 @pytest.mark.parametrize(("page_url", "api_url", "page_only"), [
     ("/targets", "/api/targets", "href"),
     ("/measures?theme=乡村振兴", "/api/measures?theme=乡村振兴", "facets"),

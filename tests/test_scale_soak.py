@@ -151,8 +151,8 @@ def test_targets_walk_the_plan_once_not_once_per_target(graph, monkeypatch):
     """Regression (found by the 0.5 M scale run, where ``/api/targets`` took 35 s): every target walked all the
     plan's tasks again to find its own; now the plan order is computed once and each target's tasks looked up."""
     from qhfin import targets as targets_module
-    from qhfin.matrix import leaf_tasks
     from qhfin.namespaces import QHFIN
+    from qhfin.plan_tasks import leaf_tasks
 
     calls = []
     monkeypatch.setattr(targets_module, "leaf_tasks", lambda g: calls.append(1) or leaf_tasks(g))

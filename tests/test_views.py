@@ -18,7 +18,8 @@ from api.details import task_detail
 from qhfin import views
 from qhfin.bodies import profile
 from qhfin.config import Config
-from qhfin.matrix import Filters, matrix
+from qhfin.matrix import matrix
+from qhfin.matrix_filters import Filters
 from qhfin.measures import Query, measures
 from qhfin.namespaces import QHFIN
 from qhfin.reader import Reader
