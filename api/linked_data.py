@@ -15,9 +15,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from qhfin.dumps import dump, etag
+from qhfin.media import FORMATS
 from qhfin.namespaces import BASE, DATASET, PLAN_IRI, PREFIXES
 from qhfin.sparql import QuerySyntaxError
-from qhfin.store import FORMATS
 from qhfin.void import counts, graph_sizes, properties
 
 from .details import ID_BASE, kind_of

@@ -28,7 +28,7 @@ PAGES = ("/", "/measures?theme=乡村振兴", "/measures?body=青海银行", "/t
          "/id/task/4-1-1-1-1", "/id/body/qinghai-agricultural-credit-guarantee", "/concepts", "/search?q=担保",
          "/api/measures?theme=乡村振兴", "/api/targets", "/api/concepts?q=担保", "/api/tasks/4-1-1-1-1",
          "/api/matrix?format=json&chapter=5", "/queries", "/.well-known/void", "/evaluation", "/explorer",
-         "/api/impact?node=省农担公司")
+         "/api/impact?node=青海省农担公司")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -85,7 +85,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_dump(args: argparse.Namespace) -> int:
     from .build import union
-    from .store import FORMATS, load
+    from .media import FORMATS
+    from .store import load
 
     config = _config(args)
     ds = load(config)
@@ -108,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("file", nargs="*", help="要校验的文件（默认为构建结果）/ files to validate (default: the built graph)")
     v.set_defaults(func=cmd_validate)
     sub.add_parser("stats", help="统计 / counts and coverage").set_defaults(func=cmd_stats)
-    from .store import FORMATS
+    from .media import FORMATS
 
     d = sub.add_parser("dump", help="导出 / dump the graph")
     d.add_argument("--format", choices=sorted(FORMATS), default="turtle")

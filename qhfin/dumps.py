@@ -96,7 +96,7 @@ def serialized(items: Iterable[ox.Quad | ox.Triple], fmt: str) -> Iterator[bytes
 
 
 def dump(reader: Reader, fmt: str) -> Iterator[bytes]:
-    """The dataset in ``fmt`` (a name of ``qhfin.store.FORMATS``), streamed, its graphs in IRI order. The list of
+    """The dataset in ``fmt`` (a name of ``qhfin.media.FORMATS``), streamed, its graphs in IRI order. The list of
     graphs is read at once, before any byte is sent: an engine that refuses is an error status, not an empty file."""
     return serialized(statements(reader, fmt, list(graph_sizes(reader))), fmt)
 

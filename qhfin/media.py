@@ -47,6 +47,8 @@ RDF = (  # RDF syntaxes, in order of preference
     Syntax("nquads", "application/n-quads", (), "nq", "nquads", "N-Quads", ox.RdfFormat.N_QUADS, quads=True),
 )
 BY_NAME = {s.name: s for s in (*RESULTS, *RDF)}
+# the dump formats: name → (rdflib serializer, file suffix, media type)
+FORMATS = {n: (BY_NAME[n].rdflib, BY_NAME[n].suffix, BY_NAME[n].bare) for n in ("trig", "turtle", "nt", "nquads", "jsonld")}
 
 
 def accepted(syntaxes: tuple[Syntax, ...]) -> dict[str, str]:

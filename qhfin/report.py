@@ -11,7 +11,6 @@ import html
 import io
 
 from .cells import as_text
-from .docx_style import HEI, document, line, table, to_bytes
 
 ATTAINMENT = ["目标", "基期值", "目标值", "最新实际数", "期间", "数据类型", "来源", "状态"]
 FIGURES = ["指标", "期间", "数值", "单位", "数据类型", "来源", "来源地址", "原文摘录"]
@@ -91,6 +90,8 @@ NOTE = ("说明：状态只由公开发布的数字（或由公开发布的分�
 
 
 def to_docx(data: dict) -> bytes:
+    from .docx_style import HEI, document, line, table, to_bytes  # python-docx: imported when a report is asked for
+
     doc = document(landscape=True)
     line(doc, data["title"], HEI, 18, center=True)
     line(doc, NOTE, size=10.5)

@@ -12,11 +12,7 @@ from .atomic import clean_project, stale
 from .build import build, union
 from .config import Config
 from .errors import QhfinError
-from .media import BY_NAME
 from .namespaces import PREFIXES
-
-FORMATS = {  # format name → (rdflib serializer, file suffix, media type), from qhfin.media: the one table
-    n: (BY_NAME[n].rdflib, BY_NAME[n].suffix, BY_NAME[n].bare) for n in ("trig", "turtle", "nt", "nquads", "jsonld")}
 
 
 class GateError(QhfinError, RuntimeError):

@@ -52,7 +52,8 @@ def test_build_then_stats(built, capsys, monkeypatch):
     assert stats["coverage"] == {"ch4": 1.0, "ch5": 1.0, "ch6": 1.0, "ch7": 1.0}
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "nt", "trig", "jsonld"])
+@pytest.mark.parametrize("fmt", ["nt", "trig",  # rdflib's Turtle and JSON-LD writers and parsers: 12 s each, in make test-slow
+                                 pytest.param("turtle", marks=pytest.mark.slow), pytest.param("jsonld", marks=pytest.mark.slow)])
 def test_dump_formats_parse_back(built, fmt, tmp_path, monkeypatch):
     from rdflib import Dataset, Graph
 

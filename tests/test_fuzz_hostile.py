@@ -149,6 +149,7 @@ def _hostile(seconds: float) -> subprocess.CompletedProcess:
                            "--output", "/dev/null"], capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
+@pytest.mark.slow  # a load run (make hostile runs the long one); the two holes each have their own test here
 def test_hostile_load_short():
     """16 heavy unique-text queries + 16 renders, then 260 slow connections: every bar of issue 16 is met."""
     done = _hostile(3)

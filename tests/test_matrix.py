@@ -100,6 +100,7 @@ def _export(project: Config, graph, path):
     return path
 
 
+@pytest.mark.slow  # a whole import through the gate; the same reading without it: test_matrix_round_trip.py
 def test_unchanged_round_trip_changes_nothing(project, graph, tmp_path):
     path = _export(project, graph, tmp_path / "m.xlsx")
     before = (project.graph_dir / "curated" / IMPORT_FILE).read_text() if (project.graph_dir / "curated" / IMPORT_FILE).exists() else ""
