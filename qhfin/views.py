@@ -18,7 +18,6 @@ from .matrix import matrix as build_matrix
 from .matrix_filters import Filters
 from .measures import FILTERS, Query
 from .measures import measures as find_measures
-from .namespaces import PLAN_IRI
 from .reader import Reader
 from .resolve import Resolver
 from .sparql import TimeLimit
@@ -66,13 +65,13 @@ def _anchored(reader: Reader, anchor: URIRef, *more: Graph) -> Graph:
         return _merged(tasks(reader), *more)
 
 
-def tasks(reader: Reader, anchor: URIRef = PLAN_IRI) -> Graph:
+def tasks(reader: Reader, anchor: URIRef | None = None) -> Graph:
     """The measures reached from ``anchor`` (the plan: all of them; a task: its measure; a concept or body: those
     linking to it), with their clauses and everything read about them, and the reforms (for bodies' names).
     The whole plan is read section by section (``queries/view-parts.rq``): one read of every measure is the one
     read that could run past the time limit on a busy machine; two dozen small ones do not."""
     def make() -> Graph:
-        if anchor != PLAN_IRI:
+        if anchor is not None and anchor != reader.plan:
             return _anchored(reader, anchor)
         parts = [reader.graph("view-tasks", anchor=row["part"]) for row in reader.rows("view-parts")]
         return _merged(*parts, reforms(reader), fresh=True)
@@ -105,7 +104,7 @@ def measures(reader: Reader, query: Query) -> dict:
         if found["body"] is not None:  # with text: every measure (see above), and the body's own view
             graph = for_body(reader, found["body"]) if not query.q else _merged(tasks(reader), body(reader, found["body"]))
         else:
-            anchor = next((found[k] for k in ANCHOR_ORDER if found[k] is not None and not query.q), PLAN_IRI)
+            anchor = next((found[k] for k in ANCHOR_ORDER if found[k] is not None and not query.q), None)
             graph = tasks(reader, anchor)
         return find_measures(graph, query, names_)
 
@@ -121,10 +120,17 @@ def matrix(reader: Reader, filters: Filters, level: str = "task", era: str = "20
         if found["body"] is not None:
             graph = for_body(reader, found["body"])
         else:
-            graph = tasks(reader, next((v for v in found.values() if v is not None), PLAN_IRI))
+            graph = tasks(reader, next((v for v in found.values() if v is not None), None) or _chapter(reader, filters))
         return build_matrix(graph, filters, level, era, names_)
 
     return reader.remember(("matrix", filters, level, era), make)
+
+
+def _chapter(reader: Reader, filters: Filters) -> URIRef:
+    """A chapter filter's chapter (``4-1`` is in chapter 4: the matrix keeps the finer filter), so that a chapter's
+    matrix reads that chapter's measures, not the plan's; no chapter filter: the plan."""
+    first = (filters.chapter or "").split("-")[0]
+    return URIRef(f"{reader.plan}/ch{first}") if first.isdigit() else reader.plan
 
 
 def targets(reader: Reader) -> dict:

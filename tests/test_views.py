@@ -97,6 +97,12 @@ def test_the_whole_matrix(reader, graph, whole, level: str, era: str) -> None:
     assert views.matrix(reader, Filters(), level, era) == matrix(graph, Filters(), level, era, whole)
 
 
+@pytest.mark.parametrize("chapter", ["4", "5", "6", "7", "4-2", "5-1-3", "9"])
+def test_a_chapters_matrix_reads_that_chapter(reader, graph, whole, chapter: str) -> None:
+    """The view is anchored at the chapter (``views._chapter``); the rows are the ones the whole graph gives."""
+    assert views.matrix(reader, Filters(chapter=chapter)) == matrix(graph, Filters(chapter=chapter), "task", "2021", whole)
+
+
 def test_targets_view(reader, graph) -> None:
     assert views.targets(reader) == targets(graph)
 
