@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 
 from .errors import QhfinError
 
@@ -95,19 +95,43 @@ class ViolationQuery:
             raise ShapesError(f"{path}: header lacks {', '.join(sorted(missing))} / 文件头缺少 {', '.join(sorted(missing))}")
         text = path.read_text(encoding="utf-8")
         try:
-            prepareQuery(text)
-        except Exception as exc:  # the parser's own message is the useful part
+            ox.Store().query(text)  # pyoxigraph's parser judges it, as it will run it
+        except SyntaxError as exc:  # the parser's own message is the useful part
             raise ShapesError(f"{path}: {exc}") from exc
         return cls(path.stem, header["severity"], header["message_zh"], header["message_en"], header.get("path", ""), text)
 
-    def run(self, data: Graph) -> list[Finding]:
+    def run(self, data: Graph | ox.Store) -> list[Finding]:
+        """The query's rows as findings, run by pyoxigraph (on the graph, copied into a store unless one is given):
+        rdflib's own SPARQL engine took 25 s of a 35 s gate for the eight queries, which nest EXISTS in FILTERs."""
+        store = data if isinstance(data, ox.Store) else to_store(data)
         found = []
-        for row in data.query(self.text):
-            values = {str(k): str(v) for k, v in row.asdict().items()}
+        solutions = store.query(self.text)  # type: ignore[union-attr]
+        names = solutions.variables  # type: ignore[union-attr]
+        for row in solutions:  # type: ignore[union-attr]
+            values = {v.value: row[v].value for v in names if row[v] is not None}
             found.append(Finding(self.severity, values.get("this", ""), self.path,
                                  self.message_zh.format_map(_Blank(values)), self.message_en.format_map(_Blank(values)),
                                  SHAPES_NS + self.name))
         return found
+
+
+def to_store(data: Graph) -> ox.Store:
+    """The graph's triples in an in-memory pyoxigraph store (its default graph), blank nodes kept apart by label."""
+    blanks: dict[BNode, ox.BlankNode] = {}
+
+    def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        if isinstance(node, URIRef):
+            return ox.NamedNode(str(node))
+        if isinstance(node, BNode):
+            return blanks.setdefault(node, ox.BlankNode())
+        assert isinstance(node, Literal)
+        if node.language:
+            return ox.Literal(str(node), language=node.language)
+        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in data)  # type: ignore[arg-type]
+    return store
 
 
 class _Blank(dict):
@@ -140,8 +164,9 @@ def validate(data: Graph, shapes: Graph, queries: list[ViolationQuery] | None = 
                 named.get(source, str(source)),
             )
         )
-    for query in queries if queries is not None else []:
-        findings += query.run(data)
+    store = to_store(data) if queries else None
+    for query in queries or []:
+        findings += query.run(store)  # type: ignore[arg-type]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER.get(SH[f.severity], 3), f.shape, f.focus, f.path))
 
 
