@@ -71,7 +71,7 @@ def wait_ready(url: str, started: float, limit: float = 120.0) -> float:
                 return time.monotonic() - started
         except OSError:
             pass
-        time.sleep(0.05)
+        time.sleep(0.01)  # the resolution of a start-up: every server is asked the same way
     raise RuntimeError(f"{url} not ready after {limit} s")
 
 
@@ -118,14 +118,14 @@ def start_oxigraph(config: Config) -> Server:
     base = f"http://127.0.0.1:{port}"
 
     def load_data(started: float) -> None:  # start-up includes loading the same file
-        for _ in range(200):
+        for _ in range(1000):
             try:
                 data = config.built_graph.read_bytes()
                 request = urllib.request.Request(base + "/store", data, {"Content-Type": "application/trig"}, method="POST")
                 urllib.request.urlopen(request, timeout=60).read()
                 return
             except OSError:
-                time.sleep(0.05)
+                time.sleep(0.01)  # as wait_ready: the same resolution for every server
         raise RuntimeError("oxigraph did not take the data")
 
     binary = shutil.which("oxigraph") or str(BIN / "oxigraph")

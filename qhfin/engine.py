@@ -22,15 +22,15 @@ from typing import Protocol
 from .config import Config
 from .errors import QhfinError
 from .guard import Decision, check_graphs
-from .namespaces import PREFIXES
 from .pool import Crashed, Deadline, Full, Pool, StartFailed
-from .queries import GRAPHS as DATASET_GRAPHS
+from .prefixes import GRAPHS as DATASET_GRAPHS
+from .prefixes import PREFIXES
 from .serialize import Answer, Formats
 from .sparql import Binding, Busy, SparqlError, TimeLimit, TooLarge
 from .version import Watch, graph_version
 
 log = logging.getLogger(__name__)
-TURTLE_PREFIXES = {k: str(v) for k, v in PREFIXES.items()}
+TURTLE_PREFIXES = dict(PREFIXES)
 
 
 @dataclass(frozen=True)

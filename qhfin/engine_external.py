@@ -19,7 +19,7 @@ from .config import Config
 from .engine import TURTLE_PREFIXES, Request, _Base, _limit_memory, _serve
 from .guard import Decision, guard
 from .pool import Pool, warm_forkserver
-from .queries import GRAPHS as DATASET_GRAPHS
+from .prefixes import GRAPHS as DATASET_GRAPHS
 from .serialize import Answer, parse_answer, render, select_json
 from .shape import shape
 from .shared_store import MODULES

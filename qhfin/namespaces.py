@@ -1,9 +1,11 @@
 """Namespaces, closed where they are ours, so that a misspelt term fails loudly instead of minting a new IRI."""
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, DefinedNamespace
+from rdflib.namespace import DefinedNamespace
 
-BASE = "https://w3id.org/qhfin/"
+from .prefixes import BASE
+from .prefixes import PREFIXES as _PREFIXES
+
 ID = Namespace(BASE + "id/")
 
 
@@ -203,58 +205,16 @@ class QHFIN(DefinedNamespace):
     withdrawnTrigger: URIRef
 
 
-ORG = Namespace("http://www.w3.org/ns/org#")
-QB = Namespace("http://purl.org/linked-data/cube#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-
-PLAN = Namespace(BASE + "id/plan/")
-TASK = Namespace(BASE + "id/task/")
-THEME = Namespace(BASE + "id/theme/")
-INSTRUMENT = Namespace(BASE + "id/instrument/")
-GROUP = Namespace(BASE + "id/group/")
-BODY = Namespace(BASE + "id/body/")
-SCHEME = Namespace(BASE + "id/scheme/")
-BODY_KIND = Namespace(BASE + "id/body-kind/")
-RULE = Namespace(BASE + "id/rule/")
-TARGET = Namespace(BASE + "id/target/")
+PREFIXES = {  # the prefixes of qhfin.prefixes (the workers' plain strings), as namespaces
+    name: QHFIN._NS if name == "qhfin" else Namespace(iri) for name, iri in _PREFIXES.items()}
+ORG, QB, ELI = PREFIXES["org"], PREFIXES["qb"], PREFIXES["eli"]
+PLAN, TASK, THEME, INSTRUMENT = PREFIXES["plan"], PREFIXES["task"], PREFIXES["theme"], PREFIXES["instrument"]
+GROUP, BODY, SCHEME, BODY_KIND = PREFIXES["group"], PREFIXES["body"], PREFIXES["scheme"], PREFIXES["bodykind"]
+RULE, TARGET, DATASET = PREFIXES["rule"], PREFIXES["target"], PREFIXES["dataset"]
 GRAPH = Namespace(BASE + "id/graph/")
-DATASET = Namespace(BASE + "id/dataset/")
 
 PLAN_IRI = PLAN["qh-fin-14fyp"]
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
-
-PREFIXES = {
-    "qhfin": QHFIN._NS,
-    "plan": PLAN,
-    "task": TASK,
-    "theme": THEME,
-    "instrument": INSTRUMENT,
-    "group": GROUP,
-    "body": BODY,
-    "bodykind": BODY_KIND,
-    "typology": Namespace(BASE + "id/typology/"),
-    "scheme": SCHEME,
-    "indicator": Namespace(BASE + "id/indicator/"),
-    "target": TARGET,
-    "obs": Namespace(BASE + "id/obs/"),
-    "unit": Namespace(BASE + "id/unit/"),
-    "rule": RULE,
-    "finding": Namespace(BASE + "id/finding/"),
-    "event": Namespace(BASE + "id/event/"),
-    "dataset": DATASET,
-    "skos": SKOS,
-    "org": ORG,
-    "prov": PROV,
-    "qb": QB,
-    "eli": ELI,
-    "dcterms": DCTERMS,
-    "dcat": DCAT,
-    "void": VOID,
-    "owl": OWL,
-    "rdfs": RDFS,
-    "rdf": RDF,
-    "xsd": XSD,
-}
 
 # named graphs, one per basis, so that "only what the plan itself says" is one GRAPH clause
 GRAPH_PLAN = GRAPH["plan"]

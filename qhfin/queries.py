@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import QhfinError
 from .guard import Decision, guard
-from .namespaces import GRAPH_ACTUALS, GRAPH_CURATED, GRAPH_DERIVED, GRAPH_PLAN, GRAPH_PROGRESS, GRAPH_STATED
+from .prefixes import GRAPHS as PREFIX_GRAPHS
 from .resolve import KINDS, NotFound, Resolver
 from .sparql import Binding, SparqlError
 
@@ -36,7 +36,7 @@ HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*?)\s*$")
 PARAM = re.compile(r"^([A-Za-z_]\w*)\s+(\w+)\s+(\S+)\s+(.+?)(?:\s*=\s*(.+))?$")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # the dataset: the plan and its links by basis, and the evaluation's staff-entered graphs (issue 15)
-GRAPHS = tuple(str(g) for g in (GRAPH_PLAN, GRAPH_STATED, GRAPH_DERIVED, GRAPH_CURATED, GRAPH_ACTUALS, GRAPH_PROGRESS))
+GRAPHS = PREFIX_GRAPHS  # the named graphs a query may name (qhfin.prefixes)
 
 
 class QueryFileError(QhfinError, ValueError):
