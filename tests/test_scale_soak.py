@@ -82,10 +82,12 @@ def short_soak(app) -> dict:
         return soak.soak(base, seconds=20, concurrency=16, pid=pid)
 
 
+@pytest.mark.slow  # a soak run (20 s of sixteen clients): make test-slow; make soak runs the long one
 def test_soak_has_no_5xx_but_the_documented_time_limit_answers(short_soak):
     assert short_soak["unexpected"] == 0, short_soak["unexpected_kinds"]
 
 
+@pytest.mark.slow  # a soak run (20 s of sixteen clients): make test-slow; make soak runs the long one
 def test_soak_exercised_every_kind_of_request(short_soak):
     statuses = short_soak["statuses"]
     for seen in ("cheap 200", "page 200", "invalid 400", "invalid 403"):
@@ -94,6 +96,7 @@ def test_soak_exercised_every_kind_of_request(short_soak):
     assert statuses.get("time-limited 200", 0) == 0, statuses
 
 
+@pytest.mark.slow  # a soak run (20 s of sixteen clients): make test-slow; make soak runs the long one
 def test_soak_keeps_answering_simple_queries_throughout(short_soak):
     windows = short_soak["cheap_window_ms"]
     assert all(m is not None for m in windows), windows
@@ -101,6 +104,7 @@ def test_soak_keeps_answering_simple_queries_throughout(short_soak):
     assert max(windows[5:]) < max(10 * short_soak["cheap_idle_ms"], 500), windows
 
 
+@pytest.mark.slow  # a soak run (20 s of sixteen clients): make test-slow; make soak runs the long one
 def test_soak_memory_stays_flat(short_soak):
     rss = short_soak["rss_mb"]
     assert rss["end"] < rss["start"] + 400, rss
