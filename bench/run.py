@@ -34,6 +34,7 @@ from report import CACHED, COLD, CONCURRENCY, ORACLE, machine, report, versions 
 
 from qhfin.build import union
 from qhfin.config import Config
+from qhfin.guard import guard
 from qhfin.queries import load_queries
 from qhfin.resolve import Resolver
 from qhfin.sparql import with_bindings
@@ -144,6 +145,9 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
     ``unique``: every request's text made new by a comment, so nothing the server learnt from a text helps."""
     parts = urllib.parse.urlsplit(url)
     bodies = [(name, urllib.parse.urlencode({"query": text}).encode()) for name, text in queries]
+    # a graph asked for as a graph (N-Triples, which every server writes), solutions as solutions
+    accepts = {name: "application/n-triples" if guard(text, ()).form in ("CONSTRUCT", "DESCRIBE")
+               else "application/sparql-results+json" for name, text in queries}
 
     def body(i: int) -> tuple[str, bytes]:
         name, encoded = bodies[i % len(bodies)]
@@ -165,7 +169,7 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
             started = time.perf_counter()
             try:
                 conn.request("POST", parts.path, payload, {"Content-Type": "application/x-www-form-urlencoded",
-                                                        "Accept": "application/sparql-results+json"})
+                                                        "Accept": accepts[name]})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status == 200
