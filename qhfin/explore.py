@@ -65,9 +65,11 @@ class ExploreError(QhfinError, ValueError):
 class Explorer:
     """The typed graph and its influence adjacency, built once per RDF graph and shared by every question."""
 
-    graph: Graph
     net: nx.MultiDiGraph
     resolver: Resolver
+    # each target's value and the names of its indicator (保险深度3.8% finds it), read once from the RDF graph, which
+    # is then not kept: the typed graph and these are all a question needs
+    target_facts: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
     down: dict[str, list[tuple[str, Edge]]] = field(default_factory=dict)
     up: dict[str, list[tuple[str, Edge]]] = field(default_factory=dict)
     _tasks: dict[bool, list[str]] = field(default_factory=dict)
@@ -80,7 +82,12 @@ class Explorer:
 
     @classmethod
     def from_graph(cls, graph: Graph, resolver: Resolver | None = None) -> Explorer:
-        ex = cls(graph, rdf_to_networkx(graph), resolver or Resolver(graph))
+        ex = cls(rdf_to_networkx(graph), resolver or Resolver(graph))
+        for target in ex.of_kind("target"):
+            indicator = graph.value(URIRef(target), QHFIN.indicator)
+            names = frozenset(normalise_name(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel)
+                              for x in graph.objects(indicator, p))
+            ex.target_facts[target] = (str(graph.value(URIRef(target), QHFIN.targetValue)), names)
         for s, o, key, pred in ex.net.edges(keys=True, data="predicate"):
             way = FLOW.get(pred)
             if way is None:
@@ -155,11 +162,10 @@ class Explorer:
         words, value = normalise_name(match["words"]), Decimal(match["value"])
         found = []
         for target in self.of_kind("target"):
-            indicator = self.graph.value(URIRef(target), QHFIN.indicator)
-            names = {normalise_name(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel) for x in self.graph.objects(indicator, p)}
-            names.add(normalise_name(self.net.nodes[target]["label"]))
+            target_value, indicator_names = self.target_facts.get(target, ("", frozenset()))
+            names = {*indicator_names, normalise_name(self.net.nodes[target]["label"])}
             try:
-                same = Decimal(str(self.graph.value(URIRef(target), QHFIN.targetValue))) == value
+                same = Decimal(target_value) == value
             except InvalidOperation:
                 same = False
             if same and any(words in n for n in names):
