@@ -16,7 +16,7 @@ import zipfile
 from urllib.parse import quote
 
 import pytest
-from test_sparql_safety import _error, listener  # noqa: F401 - listener is a fixture
+from test_sparql_safety import _error
 
 from qhfin.curate import MatrixImportError, read_rows
 from qhfin.queries import load_queries
