@@ -25,6 +25,7 @@ from .config import Config
 from .engine import Engine, Request, open_engine
 from .namespaces import PLAN_IRI
 from .queries import NamedQuery, load_queries
+from .rdfterms import to_rdflib
 from .serialize import Formats
 from .sparql import Binding, SparqlError, with_bindings
 from .version import graph_version
@@ -63,17 +64,6 @@ def _term(cell: dict) -> Node:
     if kind == "bnode":
         return BNode(value)
     return Literal(value, lang=cell.get("xml:lang"), datatype=cell.get("datatype"))
-
-
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    datatype = term.datatype.value if not term.language else None
-    if datatype == "http://www.w3.org/2001/XMLSchema#string":
-        datatype = None
-    return Literal(term.value, lang=term.language, datatype=datatype)
 
 
 class Memo:
@@ -174,7 +164,7 @@ class Reader:
         def term(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
             made = terms.get(node)
             if made is None:
-                made = terms[node] = _rdflib(node)
+                made = terms[node] = to_rdflib(node)
             return made
 
         # the store's own add, each term made once: the explorer's and the evaluation's graphs (50 000 triples,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Dataset, Graph, URIRef
 
 from .atomic import clean_project, stale
 from .build import build, union
 from .config import Config
 from .errors import QhfinError
 from .namespaces import PREFIXES
+from .rdfterms import to_rdflib
 
 
 class GateError(QhfinError, RuntimeError):
@@ -60,17 +60,6 @@ def save(ds: Dataset, config: Config) -> None:
     ds.serialize(config.built_graph, format="trig")
 
 
-def _term(node: object) -> URIRef | BNode | Literal:
-    if isinstance(node, ox.NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, ox.BlankNode):
-        return BNode(node.value)
-    if node.language:
-        return Literal(node.value, lang=node.language)
-    datatype = node.datatype.value
-    return Literal(node.value) if datatype == str(XSD.string) else Literal(node.value, datatype=URIRef(datatype))
-
-
 def load_with_union(config: Config) -> tuple[Dataset, Graph]:
     """The dataset and the union of its graphs, parsed once by Oxigraph's parser (4× faster than rdflib's).
 
@@ -93,7 +82,7 @@ def from_quads(quads: Iterable[ox.Quad]) -> tuple[Dataset, Graph]:
     graphs: dict[str, Graph] = {}
     rows = []
     for quad in quads:
-        triple = (_term(quad.subject), _term(quad.predicate), _term(quad.object))
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
         if name not in graphs:
             graphs[name] = ds.graph(URIRef(name)) if name else ds.default_graph

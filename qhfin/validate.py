@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from .errors import QhfinError
+from .rdfterms import to_oxigraph
 
 SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
 
@@ -116,21 +117,10 @@ class ViolationQuery:
 
 
 def to_store(data: Graph) -> ox.Store:
-    """The graph's triples in an in-memory pyoxigraph store (its default graph), blank nodes kept apart by label."""
-    blanks: dict[BNode, ox.BlankNode] = {}
-
-    def term(node: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(node, URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, BNode):
-            return blanks.setdefault(node, ox.BlankNode())
-        assert isinstance(node, Literal)
-        if node.language:
-            return ox.Literal(str(node), language=node.language)
-        return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
-
+    """The graph's triples in an in-memory pyoxigraph store (its default graph)."""
+    blanks: dict = {}
     store = ox.Store()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o)) for s, p, o in data)  # type: ignore[arg-type]
+    store.bulk_extend(ox.Quad(*(to_oxigraph(n, blanks) for n in triple)) for triple in data)  # type: ignore[misc]
     return store
 
 
