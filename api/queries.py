@@ -49,7 +49,7 @@ def run(query: NamedQuery, fmt: str) -> tuple[dict, object]:
     """The query's parameters from the request, and the engine's answer in ``fmt`` (json or csv)."""
     args = {p.name: request.args.get(p.name, "") for p in query.params if request.args.get(p.name)}
     try:
-        bindings = query.bindings(args, state().resolver, {"plan": state().config.plan})
+        bindings = query.bindings(args, state().resolver, state().config.query_defaults)
         # the values written into the text, as the pages' reads send them (``sparql.with_bindings``): Oxigraph plans
         # a query before it sees substitutions, and a view planned for every anchor at once runs past the time limit
         text = with_bindings(query.text, dict(bindings))

@@ -156,7 +156,7 @@ def editor() -> Response:
 def _example(query: NamedQuery) -> str:
     """A named query with its defaults bound (BIND) where its WHERE group opens, ready to run in the editor."""
     try:
-        return with_bindings(query.text, dict(query.bindings({}, state().resolver, {"plan": state().config.plan})))
+        return with_bindings(query.text, dict(query.bindings({}, state().resolver, state().config.query_defaults)))
     except (ValueError, SparqlError):
         return query.text
 

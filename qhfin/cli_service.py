@@ -80,7 +80,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     try:  # names read through the engine's names view, values sent as a VALUES block, as the pages do
         resolver = views.resolver(reader_for(config, engine)) if any(p.type == "iri" for p in query.params) else None
         formats = Formats(select=fmt, ask=fmt if fmt in ("json", "xml") else "json", graph="nt")
-        text = with_bindings(query.text, dict(query.bindings(values, resolver, {"plan": config.plan})))
+        text = with_bindings(query.text, dict(query.bindings(values, resolver, config.query_defaults)))
         answer = engine.query(Request(text, formats))
     except ParameterError as exc:
         print(f"错误 / error: {exc}", file=sys.stderr)

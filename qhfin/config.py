@@ -92,6 +92,11 @@ class Config:
         url = self.base_url or f"http://{self.host}:{self.port}/"
         return url if url.endswith("/") else url + "/"
 
+    @property
+    def query_defaults(self) -> dict[str, str]:
+        """The service's own values for named queries' parameters not given: ``plan`` is the plan it shows."""
+        return {"plan": self.plan}
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:
         """Arguments win over ``QHFIN_*`` variables, which win over the defaults."""

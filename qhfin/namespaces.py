@@ -3,7 +3,7 @@
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from .prefixes import BASE
+from .prefixes import BASE, GRAPHS
 from .prefixes import PREFIXES as _PREFIXES
 
 ID = Namespace(BASE + "id/")
@@ -216,11 +216,6 @@ GRAPH = Namespace(BASE + "id/graph/")
 PLAN_IRI = PLAN["qh-fin-14fyp"]
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
-# named graphs, one per basis, so that "only what the plan itself says" is one GRAPH clause
-GRAPH_PLAN = GRAPH["plan"]
-GRAPH_STATED = GRAPH["stated"]
-GRAPH_DERIVED = GRAPH["derived"]
-GRAPH_CURATED = GRAPH["curated"]
-# staff-entered data of the final evaluation, each in its own graph, never mixed with the plan's
-GRAPH_ACTUALS = GRAPH["actuals"]
-GRAPH_PROGRESS = GRAPH["progress"]
+# the named graphs of qhfin.prefixes: one per basis, so that "only what the plan itself says" is one GRAPH clause,
+# and the staff-entered data of the final evaluation, each in its own graph, never mixed with the plan's
+GRAPH_PLAN, GRAPH_STATED, GRAPH_DERIVED, GRAPH_CURATED, GRAPH_ACTUALS, GRAPH_PROGRESS = map(URIRef, GRAPHS)
