@@ -13,7 +13,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -176,6 +175,22 @@ def _json(variables: list[str], rows: list, truncated: bool) -> bytes:
     # "truncated" is an extension member that readers ignore; before "results", which streaming readers read last
     return json.dumps({"head": {"vars": variables}, "truncated": truncated, "results": {"bindings": bindings}},
                       ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_XML_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                                "\t": "&#9;"})
+
+
+def escape(text: str) -> str:
+    """Text as XML character data. (``xml.sax.saxutils`` does this too, but imports ``urllib.request`` with it:
+    a fifth of the query workers' start.)"""
+    return text.translate(_XML_TEXT)
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value."""
+    return f'"{text.translate(_XML_ATTRIBUTE)}"'
 
 
 def _xml_term(term: object) -> str:
