@@ -13,8 +13,8 @@ import json
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from qhfin.engine import Request
 from qhfin.queries import NamedQuery, ParameterError, load_queries
+from qhfin.request import Request
 from qhfin.serialize import Formats
 from qhfin.sparql import SparqlError, with_bindings
 

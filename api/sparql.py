@@ -16,8 +16,8 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from qhfin.description import SD_TYPES, service_description
-from qhfin.engine import Request
 from qhfin.queries import NamedQuery, load_queries
+from qhfin.request import Request
 from qhfin.serialize import ASK_TYPES, GRAPH_TYPES, SELECT_TYPES, Formats
 from qhfin.sparql import SparqlError, UpdateRefused, with_bindings
 

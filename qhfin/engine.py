@@ -11,12 +11,9 @@ graphs.
 from __future__ import annotations
 
 import logging
-import resource
 import threading
-import traceback
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Protocol
 
 from .config import Config
@@ -24,25 +21,12 @@ from .errors import QhfinError
 from .guard import Decision, check_graphs
 from .pool import Crashed, Deadline, Full, Pool, StartFailed
 from .prefixes import GRAPHS as DATASET_GRAPHS
-from .prefixes import PREFIXES
-from .serialize import Answer, Formats
-from .sparql import Binding, Busy, SparqlError, TimeLimit, TooLarge
+from .request import Request
+from .serialize import Answer
+from .sparql import Busy, SparqlError, TimeLimit, TooLarge
 from .version import Watch, graph_version
 
 log = logging.getLogger(__name__)
-TURTLE_PREFIXES = dict(PREFIXES)
-
-
-@dataclass(frozen=True)
-class Request:
-    """One query as the protocol gives it; hashable, so it is its own cache key."""
-
-    text: str
-    formats: Formats = Formats()
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-    bindings: tuple[tuple[str, Binding], ...] = ()
-    row_limit: int = 0  # 0: the service's (QHFIN_ROW_LIMIT); the pages' own reads (``qhfin.reader``) ask for more
 
 
 class Engine(Protocol):
@@ -55,10 +39,6 @@ class Engine(Protocol):
 
 class GraphFileError(QhfinError, ValueError):
     """The built graph does not parse; the message names the file and the line."""
-
-
-def _line(exc: SyntaxError) -> str:
-    return str(exc.lineno) if exc.lineno else str(exc).split(":")[0].removeprefix("error at ")
 
 
 class Cache:
@@ -166,33 +146,6 @@ class _Base:
 
     def close(self) -> None:
         self.pool.close()
-
-
-def _limit_memory(megabytes: int) -> None:
-    if megabytes > 0:
-        limit = megabytes * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _serve(conn, handle) -> None:
-    """The worker's loop: one message in, ("ok", value) / ("refused", error) / ("bug", traceback) out."""
-    while True:
-        try:
-            message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        try:
-            conn.send(("ok", handle(*message)))
-        except SparqlError as exc:
-            conn.send(("refused", exc))
-        except MemoryError:
-            conn.send(("refused", Busy("查询超出内存上限（QHFIN_WORKER_MEMORY_MB）",
-                                       "The query went past the memory limit (QHFIN_WORKER_MEMORY_MB)")))
-        except Exception:  # a bug: reported as such (500), never as the client's fault
-            conn.send(("bug", traceback.format_exc()))
-
 
 
 def open_engine(config: Config) -> Engine:

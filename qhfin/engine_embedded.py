@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import logging
 
-import pyoxigraph as ox
-
 from .config import Config
-from .engine import TURTLE_PREFIXES, Request, _Base, _limit_memory, _line, _serve
-from .guard import Decision, guard
+from .engine import _Base
+from .guard import Decision
 from .pool import Pool, warm_forkserver
-from .prefixes import GRAPHS as DATASET_GRAPHS
-from .serialize import Answer, render
+from .request import Request
+from .serialize import Answer
 from .shape import shape
-from .shared_store import MODULES, store_for
-from .sparql import QUERY_BASE, QueryFailed, capped, syntax_error, term
+from .shared_store import MODULES
+from .workers import embedded_worker
 
 log = logging.getLogger(__name__)
 
@@ -38,47 +36,3 @@ class EmbeddedEngine(_Base):
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
         return self._call((request, decision, self.graphs), key=(shape(request.text), request.bindings))  # type: ignore[return-value]
-
-
-def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
-    try:
-        store = store_for(path)  # loaded before this process was forked, shared with the other workers
-        shared = store is not None
-        if store is None:
-            store = ox.Store()
-            store.load(path=path, format=ox.RdfFormat.TRIG)
-        graphs = sorted({*DATASET_GRAPHS, *(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))})
-    except SyntaxError as exc:
-        conn.send(("failed", f"{path}:{_line(exc)}: 无法解析 / does not parse: {exc}"))
-        return
-    except OSError as exc:
-        conn.send(("failed", f"{path}: {exc}"))
-        return
-    _limit_memory(memory_mb)
-    conn.send(("ready", (graphs, shared)))
-
-    def handle(request: Request, decision: Decision | None, graphs: tuple[str, ...]) -> tuple[Decision, Answer]:
-        decision = decision or guard(request.text, graphs)
-        options: dict = {"base_iri": QUERY_BASE}
-        if request.default_graphs or request.named_graphs:  # the protocol's dataset replaces the query's own
-            options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs] or ox.DefaultGraph()
-            options["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-        elif not decision.has_dataset:
-            options["use_default_graph_as_union"] = True
-        if request.bindings:
-            options["substitutions"] = {ox.Variable(name): term(b) for name, b in request.bindings}
-
-        limit = request.row_limit or row_limit
-
-        def run() -> object:
-            try:
-                return store.query(capped(request.text, decision, limit), **options)
-            except SyntaxError as exc:
-                raise syntax_error(str(exc)) from None
-            except (RuntimeError, OSError) as exc:  # the engine refuses to evaluate this text (a bad substitution)
-                raise QueryFailed("查询无法执行", "The query cannot be evaluated", str(exc)) from None
-
-        fmt = request.formats.for_form(decision.form)
-        return decision, render(run(), decision.form, fmt, limit, TURTLE_PREFIXES, rerun=run)
-
-    _serve(conn, handle)

@@ -16,23 +16,17 @@ import weakref
 import pyoxigraph as ox
 
 from .config import Config
-from .engine import TURTLE_PREFIXES, Request, _Base, _limit_memory, _serve
-from .guard import Decision, guard
+from .engine import _Base
+from .guard import Decision
 from .pool import Pool, warm_forkserver
-from .prefixes import GRAPHS as DATASET_GRAPHS
+from .request import Request
 from .serialize import Answer, parse_answer, render, select_json
 from .shape import shape
 from .shared_store import MODULES
 from .sparql import QuerySyntaxError, Upstream, UpstreamTimeout, based, capped, syntax_error, with_bindings
+from .workers import TURTLE_PREFIXES, guard_worker
 
 log = logging.getLogger(__name__)
-
-
-def guard_worker(conn, memory_mb: int) -> None:
-    """For the external engine: the guard alone, in a process, under the same time limit."""
-    _limit_memory(memory_mb)
-    conn.send(("ready", list(DATASET_GRAPHS)))
-    _serve(conn, guard)
 
 
 class ExternalEngine(_Base):

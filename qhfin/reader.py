@@ -22,10 +22,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .config import Config
-from .engine import Engine, Request, open_engine
+from .engine import Engine, open_engine
 from .namespaces import PLAN_IRI
 from .queries import NamedQuery, load_queries
 from .rdfterms import to_rdflib
+from .request import Request
 from .serialize import Formats
 from .sparql import Binding, SparqlError, with_bindings
 from .version import graph_version

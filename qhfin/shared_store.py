@@ -9,7 +9,8 @@ in every worker, as the service is.
 The forkserver imports this module first (a ``multiprocessing`` preload, ``MODULES``) with ``QHFIN_SHARED_GRAPH``
 in its environment — naming the file, or empty for a worker that only guards (the external engine's) — and only
 there, so no other process loads the graph by importing this. (The guard once needed rdflib's parser imported and
-warmed here too, a third of a second; the guard of ``qhfin.guard`` needs neither.) A worker takes the store only if
+warmed here too, a third of a second; the guard of ``qhfin.guard`` needs neither.) The file is parsed while the
+workers' modules are imported, on the other core. A worker takes the store only if
 the file is still the one loaded (path, size, modification time, inode); otherwise, or if the load failed, the
 worker loads the file itself and reports the line that does not parse — nothing here raises.
 """
@@ -17,15 +18,18 @@ worker loads the file itself and reports the line that does not parse — nothin
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
+import threading
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 
 ENV = "QHFIN_SHARED_GRAPH"
-# what the forkserver imports, in order (``qhfin serve`` starts it before its own imports): this module first, then
-# the workers' own; nothing heavier is imported before the forkserver is started
-MODULES = (__name__, "qhfin.engine_embedded", "qhfin.engine_external")
+# what the forkserver imports (``qhfin serve`` starts it before its own imports): this module first, then, while the
+# graph loads, the workers' module and the command's entry point (multiprocessing runs the main script again in
+# every worker it starts: imported here once, that costs each worker nothing)
+MODULES = (__name__, "qhfin.workers", "qhfin.cli")
 
 _loaded: tuple[tuple, ox.Store] | None = None
 
@@ -66,13 +70,27 @@ def _load_announced() -> None:
     path = os.environ.pop(ENV, None)  # once: the workers forked from here inherit the store, not the task
     if not path:  # not the forkserver, or one for workers that only guard
         return
+    box: list[tuple[tuple, ox.Store]] = []
+
+    def load() -> None:
+        try:
+            key = _key(path)
+            store = ox.Store()
+            store.load(path=path, format=ox.RdfFormat.TRIG)
+            box.append((key, store))
+        except (OSError, SyntaxError, ValueError):
+            pass  # each worker loads the file itself and names the line
+
+    # pyoxigraph parses without the GIL: the workers' modules are imported meanwhile (a third of the start-up), and
+    # the thread is joined before this module's import ends, so no fork ever sees it running
+    loader = threading.Thread(target=load, name="qhfin-shared-graph")
+    loader.start()
     try:
-        key = _key(path)
-        store = ox.Store()
-        store.load(path=path, format=ox.RdfFormat.TRIG)
-        _loaded = key, store
-    except (OSError, SyntaxError, ValueError):
-        pass  # each worker loads the file itself and names the line
+        for module in MODULES[1:]:
+            importlib.import_module(module)
+    finally:
+        loader.join()
+    _loaded = box[0] if box else None
 
 
 _load_announced()

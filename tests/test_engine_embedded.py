@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qhfin.engine import GraphFileError, Request, open_engine
+from qhfin.engine import GraphFileError, open_engine
 from qhfin.engine_embedded import EmbeddedEngine
+from qhfin.request import Request
 from qhfin.sparql import TimeLimit, UpdateRefused
 
 
@@ -118,7 +119,7 @@ def test_rows_are_counted_exactly_whatever_the_literals_hold(values, limit):
 SHARED_SCRIPT = """
 import os, sys
 from qhfin.config import Config
-from qhfin.engine import Request
+from qhfin.request import Request
 from qhfin.engine_embedded import EmbeddedEngine
 from qhfin.pool import warm_forkserver
 from qhfin.shared_store import MODULES

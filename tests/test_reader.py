@@ -81,7 +81,8 @@ def test_external_engine_takes_construct_bindings(app, oxigraph_server, graph) -
 
 def test_the_engines_answers_are_kept_per_graph_version(app) -> None:
     """On an external store the engine's own answer cache is keyed by the version too: a change shows."""
-    from qhfin.engine import Cache, Request
+    from qhfin.engine import Cache
+    from qhfin.request import Request
     from qhfin.serialize import Answer
 
     version = ["v1"]

@@ -133,8 +133,8 @@ def test_pool_heavy_lane_full_refuses_a_known_heavy_query_without_killing_a_work
     """Regression (found by the soak): a text known to be heavy, sent while the heavy lane was full, took a fast-lane
     worker, started running there and then had that worker killed and restarted — under load the restarts starved
     the cheap queries, which then ran past ``heavy_after`` and were refused with 503 as well."""
-    from qhfin.engine_external import guard_worker
     from qhfin.pool import Full, Pool
+    from qhfin.workers import guard_worker
 
     pool = Pool(guard_worker, (0,), 1, 1, 0.5)
     try:
