@@ -7,6 +7,8 @@ Blueprints: ``api.sparql`` (SPARQL 1.1 Protocol at /sparql), ``api.rest`` (JSON 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 
 from qhfin.config import Config
@@ -20,9 +22,11 @@ from .replay import Replay
 from .state import State
 
 
-def create_app(config: Config | None = None, engine: Engine | None = None, permanent: bool = False) -> Flask:
-    """The app; ``engine``, when given, is a query engine already started (``qhfin serve`` starts it first; tests
-    hand in one they share, so no test patches anything); ``permanent``: the app lives as long as the process
+def create_app(config: Config | None = None, engine: Engine | Callable[[], Engine] | None = None,
+               permanent: bool = False) -> Flask:
+    """The app; ``engine``, when given, is a query engine already started, or a function that gives it once it
+    has (``qhfin serve`` starts it while the app is made; tests hand in one they share, so no test patches
+    anything); ``permanent``: the app lives as long as the process
     (``qhfin serve``), so it warms what the first requests would otherwise build."""
     config = config or Config.from_env()
     app = Flask(__name__)

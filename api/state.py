@@ -9,6 +9,7 @@ moment the engine does, and a change made in an external store shows within ``QH
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from qhfin import views
 from qhfin.config import Config
@@ -18,10 +19,12 @@ from qhfin.resolve import Resolver
 
 
 class State:
-    def __init__(self, config: Config, engine: Engine | None = None) -> None:
-        """``engine``, when given, is one already started (``qhfin serve`` starts it first, tests share theirs)."""
+    def __init__(self, config: Config, engine: Engine | Callable[[], Engine] | None = None) -> None:
+        """``engine``, when given, is one already started (tests share theirs), or a function that gives it once
+        it has (``qhfin serve`` starts it while the app is made)."""
         self.config = config
-        self._engine = engine
+        self._opening = engine if callable(engine) else None
+        self._engine = None if callable(engine) else engine
         self._lock = threading.Lock()
         self._reader: Reader | None = None
 
@@ -30,7 +33,7 @@ class State:
         """The SPARQL engine, started on first use unless handed in: an app that never queries starts no workers."""
         with self._lock:
             if self._engine is None:
-                self._engine = open_engine(self.config)
+                self._engine = self._opening() if self._opening else open_engine(self.config)
             return self._engine
 
     @property

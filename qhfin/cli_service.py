@@ -10,12 +10,14 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from types import ModuleType
 
 from .config import Config, settings_epilog
-from .engine import Request, open_engine
+from .engine import Engine, open_engine
 from .queries import ParameterError, QueryFileError, load_queries
 from .reader import reader_for
+from .request import Request
 from .serialize import Formats
 from .serve import StartError, process_start, start
 from .sparql import SparqlError, with_bindings
@@ -31,24 +33,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = _config(args, host=args.host, port=args.port, debug=True if args.debug else None)
     began = process_start()
     try:  # the CLI is the top layer: it may reach the web package, imported while the engine starts
-        engine, api = start(config, _web_layer)
+        _, (api, app) = start(config, lambda engine: _web_app(config, engine))
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
-    api.server.run(api.create_app(config, engine, permanent=True), config, began, channel=api.wire.Channel)
+    api.server.run(app, config, began, channel=api.wire.Channel)
     return 0
 
 
-def _web_layer() -> ModuleType:
-    """The ``api`` package with every blueprint's module imported, and the HTTP server's side of it (imported
-    here, not with this module: ``qhfin build`` and the other commands never load Flask)."""
+def _web_app(config: Config, engine: Callable[[], Engine]) -> tuple[ModuleType, Callable]:
+    """The ``api`` package with every blueprint's module and the HTTP server's side of it imported (here, not
+    with this module: ``qhfin build`` and the other commands never load Flask), and the app, made while the
+    engine starts: it takes the engine on its first query."""
     import api
     import api.blueprints
     import api.server
     import api.wire
 
     api.blueprints.import_all()
-    return api
+    return api, api.create_app(config, engine, permanent=True)
 
 
 def cmd_query(args: argparse.Namespace) -> int:

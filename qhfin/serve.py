@@ -50,10 +50,13 @@ def prepare(config: Config) -> None:
         raise StartError(str(exc)) from None
 
 
-def start(config: Config, meanwhile: Callable[[], T]) -> tuple[Engine, T]:
+def start(config: Config, meanwhile: Callable[[Callable[[], Engine]], T]) -> tuple[Engine, T]:
     """Check what will be served and start the query engine; the engine's processes load the graph while this
-    process checks the named queries and runs ``meanwhile`` (the web layer's imports). Refusals are StartError."""
+    process checks the named queries and runs ``meanwhile`` (the web layer's imports, the app made). ``meanwhile``
+    is handed a function that waits for the engine, for what will need it later (the app's first query).
+    Refusals are StartError."""
     box: dict[str, object] = {}
+    lock = threading.Lock()
 
     def open_it() -> None:
         try:
@@ -65,17 +68,24 @@ def start(config: Config, meanwhile: Callable[[], T]) -> tuple[Engine, T]:
     if config.sparql_endpoint or (config.built_graph.exists() and not stale(config)):  # else: the gate first
         opener = threading.Thread(target=open_it, name="qhfin-engine-start")
         opener.start()
+
+    def engine() -> Engine:
+        with lock:
+            if opener is not None:
+                opener.join()
+            elif not box:  # the graph was just built
+                open_it()
+        if "error" in box:
+            raise StartError(str(box["error"]))
+        return box["engine"]  # type: ignore[return-value]
+
     try:
         prepare(config)
-        result = meanwhile()
+        result = meanwhile(engine)
     finally:
         if opener is not None:
             opener.join()
-    if opener is None:  # the graph was just built
-        open_it()
-    if "error" in box:
-        raise StartError(str(box["error"]))
-    return box["engine"], result  # type: ignore[return-value]
+    return engine(), result
 
 
 def process_start() -> float:

@@ -129,7 +129,7 @@ def test_a_corrupt_graph_file_stops_the_start_naming_file_and_line(tmp_path, con
 
     (tmp_path / "qhfin.trig").write_bytes(content)
     with pytest.raises(StartError) as caught:  # the embedded engine's workers refuse it before anything listens
-        start(Config.from_env(build_dir=str(tmp_path), sparql_endpoint="", workers=1), lambda: None)
+        start(Config.from_env(build_dir=str(tmp_path), sparql_endpoint="", workers=1), lambda engine: None)
     assert f"{tmp_path / 'qhfin.trig'}:{line}" in str(caught.value)
 
 
