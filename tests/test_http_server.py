@@ -61,7 +61,7 @@ def served(app) -> Iterator[int]:
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.communicate(timeout=30)  # and its stderr pipe closed
 
 
 def test_chinese_typed_into_the_url_is_read_as_the_browser_would_send_it(served):
