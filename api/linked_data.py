@@ -10,15 +10,17 @@ from a fixed table, so no path can reach a file.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, Response, current_app, request, stream_with_context
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from qhfin.dumps import dump, etag
 from qhfin.media import FORMATS
 from qhfin.namespaces import BASE, DATASET, PLAN_IRI, PREFIXES
 from qhfin.sparql import QuerySyntaxError
-from qhfin.void import counts, graph_sizes, properties
+from qhfin.void import Statistics, graph_sizes, properties, statistics
 
 from .details import ID_BASE, kind_of
 from .errors import ApiError
@@ -117,25 +119,42 @@ def named_graph(iri: URIRef) -> Graph | None:
     return out
 
 
-def void(root: str) -> Graph:
+STILL_COUNTING = ("规模统计仍在计数（大型存储上需数秒至数分钟），暂缺的数字稍后再问即有",
+                  "The size statistics are still being counted (seconds to minutes on a large store); the figures "
+                  "left out are given when asked again shortly")
+NOT_COUNTED = ("存储未能在时限内计完规模统计（QHFIN_TIME_LIMIT），故暂缺",
+               "The store could not count the size statistics within the time limit (QHFIN_TIME_LIMIT); they are left out")
+
+
+def void(root: str) -> tuple[Graph, Statistics]:
     """DCAT + VoID for the dataset as this service publishes it: sizes, subsets, dumps and the SPARQL endpoint.
-    Every figure is a count the engine made (``qhfin.void``), remembered per graph version."""
-    reader, ds = state().reader, DATASET["qhfin"]
+    Every figure is a count the engine made (``qhfin.void``), counted in the background once per graph version;
+    the document waits for them ``QHFIN_VOID_WAIT`` seconds at most, and its description (a
+    ``void:DatasetDescription``) says when they were counted and which are still being counted."""
+    reader, ds, here = state().reader, DATASET["qhfin"], URIRef(root + ".well-known/void")
+    stats = statistics(reader, state().config.void_wait)
     out = Graph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
     for p, o in properties(reader, ds):
         out.add((ds, p, o))
-    sizes = counts(reader)
-    out.add((ds, VOID.triples, Literal(sizes["triples"])))
-    out.add((ds, VOID.entities, Literal(sizes["entities"])))
-    out.add((ds, VOID.distinctSubjects, Literal(sizes["subjects"])))
-    out.add((ds, VOID.classes, Literal(sizes["classes"])))
+    out.add((here, RDF.type, VOID.DatasetDescription))
+    out.add((here, FOAF.primaryTopic, ds))
+    if stats.as_of is not None:
+        counted_at = datetime.fromtimestamp(stats.as_of, UTC).replace(microsecond=0)
+        out.add((here, DCTERMS.modified, Literal(counted_at.isoformat(), datatype=XSD.dateTime)))
+    for zh, en in ((STILL_COUNTING,) if stats.pending else ()) + ((NOT_COUNTED,) if stats.failed else ()):
+        out.add((here, RDFS.comment, Literal(zh, lang="zh")))
+        out.add((here, RDFS.comment, Literal(en, lang="en")))
+    for name, prop in (("triples", VOID.triples), ("entities", VOID.entities), ("subjects", VOID.distinctSubjects),
+                       ("classes", VOID.classes)):
+        if name in stats.counts:
+            out.add((ds, prop, Literal(stats.counts[name])))
     out.add((ds, VOID.rootResource, PLAN_IRI))
     for example in (URIRef(ID_BASE + "task/4-1-1-1-1"), URIRef(ID_BASE + "theme/rural-revitalization")):
         if properties(reader, example):
             out.add((ds, VOID.exampleResource, example))
-    here = root + ".well-known/void"
+    here = str(here)
     if any(rule.rule == "/sparql" for rule in current_app.url_map.iter_rules()):
         endpoint = URIRef(root + "sparql")
         out.add((ds, VOID.sparqlEndpoint, endpoint))
@@ -158,7 +177,7 @@ def void(root: str) -> Graph:
         out.add((dist, DCAT.mediaType, URIRef(IANA + media)))
         out.add((dist, DCTERMS.title, Literal(f"全量下载（{fmt}）", lang="zh")))
         out.add((dist, DCTERMS.title, Literal(f"Full dump ({fmt})", lang="en")))
-    for named, size in graph_sizes(reader).items():
+    for named, size in stats.graphs.items():
         if str(named).startswith(BASE):
             subset = URIRef(here + "#" + str(named).rsplit("/", 1)[-1])
             out.add((ds, VOID.subset, subset))
@@ -166,17 +185,22 @@ def void(root: str) -> Graph:
             out.add((subset, DCTERMS.identifier, Literal(str(named), datatype=XSD.anyURI)))
             out.add((subset, RDFS.label, Literal(str(named).rsplit("/", 1)[-1])))
             out.add((subset, VOID.triples, Literal(size)))
-    return out
+    return out, stats
 
 
 @blueprint.get("/.well-known/void")
 def well_known_void() -> Response:
     """The dataset described in DCAT and VoID (RFC 5785 / VoID §6.2)."""
-    graph = void(request.url_root)
+    graph, stats = void(request.url_root)
     media_type = chosen_type(["text/turtle", "application/ld+json", "application/n-triples", "text/html"])
     if media_type == "text/html":
-        return source_page("VoID / DCAT", graph.serialize(format="turtle"))
-    return rdf_response(graph, media_type)
+        response = source_page("VoID / DCAT", graph.serialize(format="turtle"))
+    else:
+        response = rdf_response(graph, media_type)
+    if stats.pending:  # not to be kept: the figures left out are counted by the next time it is asked
+        response.headers["Retry-After"] = "5"
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blueprint.get("/dumps/<path:name>")

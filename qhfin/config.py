@@ -70,6 +70,8 @@ class Config:
                                    'size of the SPARQL result cache in MB; 0 turns it off')
     cache_seconds: float = setting(30.0, '外部存储上的页面与API缓存有效期（秒）：存储中的改动至迟在此时间后可见',
                                    'how long the pages and the API keep what they read from an external store, in seconds: a change made in the store shows within this time')
+    void_wait: float = setting(1.0, 'VoID 等待全库计数的最长时间（秒）：未及计完的统计项暂缺，并注明仍在计数',
+                               "seconds VoID waits for the whole store's counts: a figure not counted by then is left out, and the answer says it is still being counted")
     sparql_endpoint: str = setting('', '外部SPARQL查询端点；为空则使用内嵌引擎',
                                    'external SPARQL query endpoint; empty: the embedded engine')
     plan: str = setting('https://w3id.org/qhfin/id/plan/qh-fin-14fyp',

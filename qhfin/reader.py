@@ -14,7 +14,7 @@ import contextlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -29,6 +29,7 @@ from .rdfterms import to_rdflib
 from .request import Request
 from .serialize import Formats
 from .sparql import Binding, SparqlError, with_bindings
+from .tally import Count, Tally
 from .version import graph_version
 
 T = TypeVar("T")
@@ -118,6 +119,7 @@ class Reader:
         # view's answer (and the memory it takes) grows with that plan, not with the store
         self.plan = plan
         self.memo = Memo()
+        self.tally = Tally()  # counts of the whole store, counted in the background (``qhfin.tally``)
 
     def version(self) -> str:
         return self._version()
@@ -125,6 +127,11 @@ class Reader:
     def remember(self, key: object, make: Callable[[], T]) -> T:
         """``make()``, built once per graph version and key."""
         return self.memo.get(self.version(), key, make)
+
+    def counted(self, key: Hashable, count: Callable[[], T], wait: float | None = None) -> Count[T] | None:
+        """``count()`` of the whole store, counted in the background once per graph version: the count if it is
+        in within ``wait`` seconds (None: as long as it takes), else the last one counted, else None."""
+        return self.tally.get(key, self.version(), count, wait)
 
     def _answer(self, name: str, fmt: Formats, bindings: dict[str, Value]) -> tuple[NamedQuery, bytes]:
         query = self.queries[name]
