@@ -22,12 +22,10 @@ from .replay import Replay
 from .state import State
 
 
-def create_app(config: Config | None = None, engine: Engine | Callable[[], Engine] | None = None,
-               permanent: bool = False) -> Flask:
+def create_app(config: Config | None = None, engine: Engine | Callable[[], Engine] | None = None) -> Flask:
     """The app; ``engine``, when given, is a query engine already started, or a function that gives it once it
     has (``qhfin serve`` starts it while the app is made; tests hand in one they share, so no test patches
-    anything); ``permanent``: the app lives as long as the process
-    (``qhfin serve``), so it warms what the first requests would otherwise build."""
+    anything)."""
     config = config or Config.from_env()
     app = Flask(__name__)
     app.config["QHFIN"] = config
@@ -42,8 +40,4 @@ def create_app(config: Config | None = None, engine: Engine | Callable[[], Engin
     app.wsgi_app = Replay(PublicOrigin(app.wsgi_app, config.public_url),  # type: ignore[method-assign]
                           config.result_cache_mb * 1024 * 1024, version=graph_version(config))
     app.extensions["qhfin"] = State(config, engine)
-    if permanent:  # a served app builds the explorer's typed graph ahead of the first picture (``explorer.warm``)
-        from .explorer import warm
-
-        warm(app)
     return app

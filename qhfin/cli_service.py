@@ -37,6 +37,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StartError as exc:
         print(f"无法启动 / cannot start: {exc}", file=sys.stderr)
         return 2
+    api.explorer.warm(app)  # a served app builds the explorer's typed graph ahead of the first picture
     api.server.run(app, config, began, channel=api.wire.Channel)
     return 0
 
@@ -47,11 +48,12 @@ def _web_app(config: Config, engine: Callable[[], Engine]) -> tuple[ModuleType, 
     engine starts: it takes the engine on its first query."""
     import api
     import api.blueprints
+    import api.explorer
     import api.server
     import api.wire
 
     api.blueprints.import_all()
-    return api, api.create_app(config, engine, permanent=True)
+    return api, api.create_app(config, engine)
 
 
 def cmd_query(args: argparse.Namespace) -> int:

@@ -46,10 +46,12 @@ class Decision:
         return bool(self.from_graphs or self.from_named)
 
 
-def guard(text: str, graphs: Collection[str]) -> Decision:
+def guard(text: str, graphs: Collection[str], judged: bool = True) -> Decision:
     """Decide on ``text``; raises the refusal it deserves. The order matters: nesting and SERVICE are decided on
     tokens first, so that no text deep enough to overflow the parser's stack, and no SERVICE, ever reaches
-    pyoxigraph (which evaluates an ASK, or a SELECT's first row, as it parses)."""
+    pyoxigraph (which evaluates an ASK, or a SELECT's first row, as it parses). ``judged`` False: the caller runs
+    the text on pyoxigraph next, whose parse then judges it — one parse, not two (the embedded worker); a text
+    that parse refuses goes to ``judge`` for the refusal it deserves."""
     tokens = list(tokenize(text))
     if any(t.depth >= MAX_DEPTH for t in tokens):
         raise syntax_error("query nested too deeply")
@@ -58,16 +60,12 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
     if any(t.keyword() == "SERVICE" for t in tokens):
         raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
                              "SERVICE is refused: this service never calls out to other addresses")
-    try:
-        _EMPTY.query(text, base_iri=QUERY_BASE)
-    except SyntaxError as exc:
-        _refuse_update(text, tokens, str(exc))
-        raise syntax_error(str(exc)) from None
-    except (RuntimeError, OSError):  # it parsed; evaluating it on nothing failed, and the real run will say why
-        pass
+    if judged:
+        judge(text, tokens)
     base, prefixes, body = _prologue(tokens)
     form = body[0].keyword() if body else ""
-    if form not in FORMS:  # pyoxigraph took it as a query, so this cannot happen; refused rather than guessed
+    if form not in FORMS:  # not a query (an update, nothing, a syntax error): the judge says which; if it took the
+        judge(text, tokens)  # text as a query, this cannot happen, and the text is refused rather than guessed
         raise syntax_error(f"no query form where the lexer expected one: {form or 'nothing'}")
     defaults, named = _dataset(body, base, prefixes)
     check_graphs([*defaults, *named], graphs)
@@ -75,6 +73,18 @@ def guard(text: str, graphs: Collection[str]) -> Decision:
     open_ended = form == "SELECT" and not any(t.level == 0 and t.keyword() in ("LIMIT", "OFFSET", "VALUES")
                                               for t in body)
     return Decision(form, defaults, named, projection, open_ended)
+
+
+def judge(text: str, tokens: list[Token] | None = None) -> None:
+    """pyoxigraph's parser on ``text`` (a text whose tokens the guard has passed): returns when it parses as a
+    query; raises 403 for an update and 400, with pyoxigraph's message, for anything else."""
+    try:
+        _EMPTY.query(text, base_iri=QUERY_BASE)
+    except SyntaxError as exc:
+        _refuse_update(text, tokens if tokens is not None else list(tokenize(text)), str(exc))
+        raise syntax_error(str(exc)) from None
+    except (RuntimeError, OSError):  # it parsed; evaluating it on nothing failed, and the real run will say why
+        pass
 
 
 def check_graphs(names: Iterable[str], graphs: Collection[str]) -> None:

@@ -13,7 +13,7 @@ import traceback
 
 import pyoxigraph as ox
 
-from .guard import Decision, guard
+from .guard import Decision, guard, judge
 from .prefixes import GRAPHS as DATASET_GRAPHS
 from .prefixes import PREFIXES
 from .request import Request
@@ -82,7 +82,8 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
     conn.send(("ready", (graphs, shared)))
 
     def handle(request: Request, decision: Decision | None, graphs: tuple[str, ...]) -> tuple[Decision, Answer]:
-        decision = decision or guard(request.text, graphs)
+        judged = decision is not None  # a decision the service kept: the text parsed when it was made
+        decision = decision or guard(request.text, graphs, judged=False)  # the run's own parse judges the syntax
         options: dict = {"base_iri": QUERY_BASE}
         if request.default_graphs or request.named_graphs:  # the protocol's dataset replaces the query's own
             options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs] or ox.DefaultGraph()
@@ -98,6 +99,8 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
             try:
                 return store.query(capped(request.text, decision, limit), **options)
             except SyntaxError as exc:
+                if not judged:  # the refusal the text deserves (an update is 403), on the text as it came
+                    judge(request.text)
                 raise syntax_error(str(exc)) from None
             except (RuntimeError, OSError) as exc:  # the engine refuses to evaluate this text (a bad substitution)
                 raise QueryFailed("查询无法执行", "The query cannot be evaluated", str(exc)) from None

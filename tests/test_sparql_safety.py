@@ -106,6 +106,10 @@ def test_row_cap_is_explicit(app_with):
     graph = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
                        headers={"Accept": "application/n-triples"})
     assert len(graph.data.strip().splitlines()) == 5 and graph.headers["Qhfin-Truncated"] == "true"
+    graph = client.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 4"},
+                       headers={"Accept": "application/n-triples"})  # within the limit: pyoxigraph's own writer, counted
+    assert len(graph.data.strip().splitlines()) == 4 == int(graph.headers["Qhfin-Rows"])
+    assert graph.headers["Qhfin-Truncated"] == "false"
 
 
 def test_request_body_over_the_body_limit_is_413(sparql_client):
