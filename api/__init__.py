@@ -16,6 +16,7 @@ from qhfin.engine import Engine
 from qhfin.version import graph_version
 
 from . import limits
+from .direct import Direct
 from .errors import register_error_handlers
 from .origin import PublicOrigin
 from .replay import Replay
@@ -36,8 +37,10 @@ def create_app(config: Config | None = None, engine: Engine | Callable[[], Engin
     from . import blueprints
 
     blueprints.register(app)
-    # the engine's answers, replayed before Flask for a request already answered (same budget as the engine's cache)
-    app.wsgi_app = Replay(PublicOrigin(app.wsgi_app, config.public_url),  # type: ignore[method-assign]
+    state = app.extensions["qhfin"] = State(config, engine)
+    # a plain query answered before Flask by the same rules (``api.direct``); then the engine's answers replayed
+    # for a request already answered (same budget as the engine's cache)
+    direct = Direct(app.wsgi_app, lambda: state.engine, app.config["MAX_CONTENT_LENGTH"])
+    app.wsgi_app = Replay(PublicOrigin(direct, config.public_url),  # type: ignore[method-assign]
                           config.result_cache_mb * 1024 * 1024, version=graph_version(config))
-    app.extensions["qhfin"] = State(config, engine)
     return app

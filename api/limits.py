@@ -77,10 +77,15 @@ def check_answer(response: Response) -> Response:
         return response
     size = response.calculate_content_length()
     if size is not None and size > MAX_ANSWER:
-        raise ApiError(503, f"应答过大（{size} 字节，上限 {MAX_ANSWER}），请缩小查询范围",
-                       f"answer too large ({size} bytes; the limit is {MAX_ANSWER}); narrow the request",
-                       "answer-too-large", f"limit: {MAX_ANSWER} bytes")
+        raise too_large(size)
     return response
+
+
+def too_large(size: int) -> ApiError:
+    """The refusal of an answer of ``size`` bytes, past ``MAX_ANSWER``."""
+    return ApiError(503, f"应答过大（{size} 字节，上限 {MAX_ANSWER}），请缩小查询范围",
+                    f"answer too large ({size} bytes; the limit is {MAX_ANSWER}); narrow the request",
+                    "answer-too-large", f"limit: {MAX_ANSWER} bytes")
 
 
 def register(app: Flask) -> None:
