@@ -7,6 +7,7 @@ the same limit and mark the cut the same way.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -65,7 +66,9 @@ def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[s
 
     Solutions are written by pyoxigraph's own serializer (Rust: two to three times faster than building the
     document term by term here) and then counted; only an answer past the row limit is written here, from the
-    parsed JSON or, for the other formats, from a second run (``rerun``) — the rare, already expensive case."""
+    parsed JSON or, for the other formats, from a second run (``rerun``) — the rare, already expensive case.
+    Triples in N-Triples (what programs ask a graph in) are written by pyoxigraph too, into a writer that stops it
+    one line past the limit (``_Lines``): no Python object per triple, and a large graph is never written whole."""
     if form == "ASK":
         return Answer(MEDIA[fmt], write_boolean(bool(result), fmt), form, 1)
     if form == "SELECT" and rerun is not None:
@@ -79,6 +82,12 @@ def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[s
         if rows <= row_limit:
             return Answer(MEDIA[fmt], body, form, rows)
         result = rerun()
+    if form != "SELECT" and fmt == "nt" and rerun is not None:
+        lines = _Lines(row_limit)
+        with contextlib.suppress(_Lines.Enough):
+            result.serialize(lines, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[attr-defined]
+        body, rows, truncated = lines.cut()
+        return Answer(MEDIA[fmt], body, form, rows, truncated)
     if form == "SELECT":
         variables = [v.value for v in result.variables]  # type: ignore[attr-defined]
         rows = list(islice(result, row_limit + 1))  # type: ignore[call-overload]
@@ -90,6 +99,37 @@ def render(result: object, form: str, fmt: str, row_limit: int, prefixes: dict[s
     triples = triples[:row_limit]
     body = ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes=prefixes if fmt == "turtle" else None)
     return Answer(MEDIA[fmt], body or b"", form, len(triples), truncated)
+
+
+class _Lines:
+    """A binary file for pyoxigraph's N-Triples writer (one triple a line: a line break inside a literal is
+    escaped) that stops it, by raising ``Enough``, once it holds more than ``limit`` lines."""
+
+    class Enough(Exception):
+        pass
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.lines, self.chunks = limit, 0, []
+
+    def write(self, chunk: bytes) -> int:
+        self.chunks.append(bytes(chunk))
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.limit:
+            raise self.Enough
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def cut(self) -> tuple[bytes, int, bool]:
+        """The first ``limit`` lines, how many, and whether there were more."""
+        body = b"".join(self.chunks)
+        if self.lines <= self.limit:
+            return body, self.lines, False
+        end = -1
+        for _ in range(self.limit):
+            end = body.index(b"\n", end + 1)
+        return body[: end + 1], self.limit, True
 
 
 def select_json(body: bytes, row_limit: int) -> Answer:
