@@ -29,6 +29,17 @@ from .workers import TURTLE_PREFIXES, guard_worker
 log = logging.getLogger(__name__)
 
 
+class _Held:
+    """A thread's kept-alive connection to the upstream, closed when the thread ends (its thread-local goes with
+    it): the threads that count VoID's figures in the background (``qhfin.tally``) come and go."""
+
+    def __init__(self, conn: http.client.HTTPConnection) -> None:
+        self.conn = conn
+
+    def __del__(self) -> None:
+        self.conn.close()
+
+
 class ExternalEngine(_Base):
     """Forwards guarded queries to ``QHFIN_SPARQL_ENDPOINT``; a down, slow or garbled upstream is a 502/504 for
     that request only — the next request tries again, so the service recovers without a restart."""
@@ -121,11 +132,13 @@ class ExternalEngine(_Base):
         return isinstance(answer, ox.QueryBoolean) and bool(answer)
 
     def _connection(self, timeout: float) -> http.client.HTTPConnection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+        held = getattr(self._local, "conn", None)
+        if held is None:
             cls = http.client.HTTPSConnection if self.endpoint.scheme == "https" else http.client.HTTPConnection
-            conn = self._local.conn = cls(self.endpoint.hostname or "localhost", self.endpoint.port, timeout=timeout)
-            self._opened.add(conn)
+            held = self._local.conn = _Held(cls(self.endpoint.hostname or "localhost", self.endpoint.port,
+                                                timeout=timeout))
+            self._opened.add(held.conn)
+        conn = held.conn
         conn.timeout = timeout
         if conn.sock is not None:
             conn.sock.settimeout(timeout)
