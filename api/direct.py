@@ -2,7 +2,7 @@
 
 Every query a client sends that the service has not seen before pays its way through Flask — the request context,
 routing, the before- and after-request hooks, a Response object — about 0.3 ms of the main process, as much as the
-whole of a small query on the Oxigraph server (bench/results-2026-12-07.md). This WSGI layer, in front of Flask,
+whole of a small query on the Oxigraph server (make bench). This WSGI layer, in front of Flask,
 answers the common case itself: GET or POST to /sparql with one query, read by the protocol's own rules
 (``api.protocol.read_request``), run by the engine, written with the same headers the view writes
 (``answer_headers``, ``CORS``). Everything else goes to Flask unchanged — no query (the service description, the
