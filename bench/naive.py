@@ -23,7 +23,10 @@ def make_app(path: str) -> Flask:
     def sparql() -> Response:
         query = request.values.get("query", "")
         with lock:
-            body = dataset.query(query).serialize(format="json")
+            result = dataset.query(query)
+            if result.type in ("CONSTRUCT", "DESCRIBE"):  # a graph, as N-Triples (what the bench asks a graph in)
+                return Response(result.serialize(format="nt"), content_type="application/n-triples")
+            body = result.serialize(format="json")
         return Response(body, content_type="application/sparql-results+json")
 
     return app
