@@ -5,16 +5,19 @@ Exit codes: 0 success (a graph that conforms), 1 violations or refused input, 2 
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 
+if TYPE_CHECKING:
+    import argparse
+
 # The commands import what they use: `qhfin serve` must not wait for the build, SHACL and explorer machinery
-# (pyshacl, networkx, openpyxl: a second and a half of imports) before it starts its query workers.
+# (pyshacl, networkx, openpyxl: a second and a half of imports) before it starts its query workers — nor for
+# argparse, imported once the workers' forkserver is on its way (a few hundredths of its start).
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -79,6 +82,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     graph = union(load(config))
     result = counts(graph)
     result["coverage"] = {f"ch{k}": round(v, 4) for k, v in coverage(read_source(config.source_file), graph).items()}
+    import json
+
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
@@ -101,6 +106,8 @@ def cmd_dump(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    import argparse
+
     p = argparse.ArgumentParser(prog="qhfin", description="青海“十四五”金融规划知识图谱 / Qinghai financial plan knowledge graph")
     p.add_argument("--root", help="项目根目录 / project root (default: the checkout)")
     sub = p.add_subparsers(dest="command", required=True)
@@ -140,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         config = Config.from_env()
         # the embedded engine's workers will be forked with the graph loaded (an external store: only the guard)
         warm_forkserver(MODULES, None if config.sparql_endpoint else config.built_graph)
+        import argparse
+
         p = argparse.ArgumentParser(prog="qhfin")
         import_module("qhfin.cli_service").register(p.add_subparsers(dest="command", required=True))
         args = p.parse_args(argv)
