@@ -18,6 +18,7 @@ worker loads the file itself and reports the line that does not parse — nothin
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import threading
@@ -91,6 +92,9 @@ def _load_announced() -> None:
     finally:
         loader.join()
     _loaded = box[0] if box else None
+    # what the forkserver holds is the workers' too, shared page by page until written: frozen, the workers' garbage
+    # collections never walk it (a full collection wrote to every shared object's header, copying its page)
+    gc.freeze()
 
 
 _load_announced()
