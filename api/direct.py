@@ -20,7 +20,7 @@ from io import BytesIO
 from qhfin.sparql import SparqlError
 
 from .errors import ApiError
-from .limits import MAX_ANSWER, MAX_PARAMS, MAX_REPEATS, REPEATABLE, too_large
+from .limits import MAX_ANSWER, check_parameters, too_large
 from .protocol import CORS, REFUSED, answer_headers, pairs, read_request, refusal
 
 PATH = "/sparql"
@@ -48,8 +48,7 @@ class Direct:
             environ["wsgi.input"] = BytesIO(body)  # whoever reads it next reads it whole
         try:
             query_string = environ.get("QUERY_STRING", "").encode("latin-1")
-            if not _plain(pairs(query_string)):
-                return self.app(environ, start_response)
+            check_parameters(pairs(query_string), len(query_string), sparql=True)  # else Flask refuses it
             request = read_request(method, query_string, environ.get("CONTENT_TYPE", ""), body,
                                    environ.get("HTTP_ACCEPT"))
         except (ApiError, UnicodeEncodeError):
@@ -66,13 +65,6 @@ class Direct:
             return self.app(environ, start_response)
         start_response("200 OK", [*answer_headers(answer), *CORS, ("Content-Length", str(len(answer.body)))])
         return [answer.body]
-
-
-def _plain(params: list[tuple[str, str]]) -> bool:
-    """Within the bounds ``api.limits.check_request`` puts on the SPARQL routes' query string (else Flask refuses)."""
-    names = [name for name, _ in params]
-    distinct = set(names)
-    return len(distinct) <= MAX_PARAMS and all(names.count(n) <= REPEATABLE.get(n, MAX_REPEATS) for n in distinct)
 
 
 __all__ = ["Direct"]

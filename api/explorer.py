@@ -42,7 +42,7 @@ def explorer() -> Explorer:
         return reader.remember(("explorer",), lambda: Explorer.from_reader(reader, state().resolver))
 
 
-WARM_AFTER = 1.0  # seconds after the app is made: the start's own work (the first answers) goes first
+WARM_AFTER = 1.0  # seconds after ``qhfin serve`` is up: the start's own work (the first answers) goes first
 
 
 def warm(app: Flask) -> None:

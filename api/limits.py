@@ -32,19 +32,26 @@ UNBOUNDED_PATHS = ("/dumps/",)
 
 def check_request() -> None:
     """Refuse a request whose parameters would multiply the work of the view it calls."""
-    sparql = request.path.startswith(SPARQL_PATHS)
-    size = len(request.query_string)
+    check_parameters(list(request.args.items(multi=True)), len(request.query_string),
+                     request.path.startswith(SPARQL_PATHS))
+
+
+def check_parameters(params: list[tuple[str, str]], size: int, sparql: bool) -> None:
+    """The bounds of ``check_request`` on a query string's parameters (``size`` bytes long; ``sparql``: a SPARQL
+    route, which bounds its query text itself), for Flask's hook and for the path before Flask (``api.direct``)."""
     if not sparql and size > MAX_QUERY_STRING:
         raise ApiError(414, f"查询字符串过长（{size} 字节，上限 {MAX_QUERY_STRING}）",
                        f"query string too long ({size} bytes; the limit is {MAX_QUERY_STRING})", "uri-too-long",
                        f"limit: {MAX_QUERY_STRING} bytes")
-    names = list(request.args.keys())
+    given: dict[str, list[str]] = {}
+    for name, value in params:
+        given.setdefault(name, []).append(value)
+    names = list(given)
     if len(names) > MAX_PARAMS:
         raise ApiError(400, f"参数过多（{len(names)} 个，上限 {MAX_PARAMS}）",
                        f"too many parameters ({len(names)}; the limit is {MAX_PARAMS})", "too-many-parameters",
                        f"limit: {MAX_PARAMS}")
-    for name in names:
-        values = request.args.getlist(name)
+    for name, values in given.items():
         allowed = REPEATABLE.get(name, MAX_REPEATS)
         if len(values) > allowed:
             raise ApiError(400, f"参数“{name}”重复 {len(values)} 次（上限 {allowed}）",

@@ -131,21 +131,22 @@ def void(root: str) -> tuple[Graph, Statistics]:
     Every figure is a count the engine made (``qhfin.void``), counted in the background once per graph version;
     the document waits for them ``QHFIN_VOID_WAIT`` seconds at most, and its description (a
     ``void:DatasetDescription``) says when they were counted and which are still being counted."""
-    reader, ds, here = state().reader, DATASET["qhfin"], URIRef(root + ".well-known/void")
+    reader, ds, here = state().reader, DATASET["qhfin"], root + ".well-known/void"
+    description = URIRef(here)
     stats = statistics(reader, state().config.void_wait)
     out = Graph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
     for p, o in properties(reader, ds):
         out.add((ds, p, o))
-    out.add((here, RDF.type, VOID.DatasetDescription))
-    out.add((here, FOAF.primaryTopic, ds))
+    out.add((description, RDF.type, VOID.DatasetDescription))
+    out.add((description, FOAF.primaryTopic, ds))
     if stats.as_of is not None:
         counted_at = datetime.fromtimestamp(stats.as_of, UTC).replace(microsecond=0)
-        out.add((here, DCTERMS.modified, Literal(counted_at.isoformat(), datatype=XSD.dateTime)))
+        out.add((description, DCTERMS.modified, Literal(counted_at.isoformat(), datatype=XSD.dateTime)))
     for zh, en in ((STILL_COUNTING,) if stats.pending else ()) + ((NOT_COUNTED,) if stats.failed else ()):
-        out.add((here, RDFS.comment, Literal(zh, lang="zh")))
-        out.add((here, RDFS.comment, Literal(en, lang="en")))
+        out.add((description, RDFS.comment, Literal(zh, lang="zh")))
+        out.add((description, RDFS.comment, Literal(en, lang="en")))
     for name, prop in (("triples", VOID.triples), ("entities", VOID.entities), ("subjects", VOID.distinctSubjects),
                        ("classes", VOID.classes)):
         if name in stats.counts:
@@ -154,7 +155,6 @@ def void(root: str) -> tuple[Graph, Statistics]:
     for example in (URIRef(ID_BASE + "task/4-1-1-1-1"), URIRef(ID_BASE + "theme/rural-revitalization")):
         if properties(reader, example):
             out.add((ds, VOID.exampleResource, example))
-    here = str(here)
     if any(rule.rule == "/sparql" for rule in current_app.url_map.iter_rules()):
         endpoint = URIRef(root + "sparql")
         out.add((ds, VOID.sparqlEndpoint, endpoint))

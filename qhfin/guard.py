@@ -65,7 +65,8 @@ def guard(text: str, graphs: Collection[str], judged: bool = True) -> Decision:
     base, prefixes, body = _prologue(tokens)
     form = body[0].keyword() if body else ""
     if form not in FORMS:  # not a query (an update, nothing, a syntax error): the judge says which; if it took the
-        judge(text, tokens)  # text as a query, this cannot happen, and the text is refused rather than guessed
+        if not judged:  # text as a query, this cannot happen, and the text is refused rather than guessed
+            judge(text, tokens)
         raise syntax_error(f"no query form where the lexer expected one: {form or 'nothing'}")
     defaults, named = _dataset(body, base, prefixes)
     check_graphs([*defaults, *named], graphs)

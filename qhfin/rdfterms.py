@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+from .sparql import XSD_STRING
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

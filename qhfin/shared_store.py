@@ -10,9 +10,9 @@ The forkserver imports this module first (a ``multiprocessing`` preload, ``MODUL
 in its environment — naming the file, or empty for a worker that only guards (the external engine's) — and only
 there, so no other process loads the graph by importing this. (The guard once needed rdflib's parser imported and
 warmed here too, a third of a second; the guard of ``qhfin.guard`` needs neither.) The file is parsed while the
-workers' modules are imported, on the other core. A worker takes the store only if
-the file is still the one loaded (path, size, modification time, inode); otherwise, or if the load failed, the
-worker loads the file itself and reports the line that does not parse — nothing here raises.
+workers' modules are imported, on the other core. A worker takes the store only if the file is still the one
+loaded (path, size, modification time, inode); otherwise, or if the load failed, the worker loads the file itself
+and reports the line that does not parse — nothing here raises.
 """
 
 from __future__ import annotations

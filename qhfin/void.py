@@ -18,6 +18,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from .reader import Reader
+from .tally import Count
 
 COUNTS = ("triples", "entities", "subjects", "classes")
 
@@ -32,50 +33,50 @@ def _counts(reader: Reader) -> dict[str, int]:
     return {name: int(row[name]) for name in COUNTS}  # type: ignore[call-overload]
 
 
-def graph_sizes(reader: Reader, wait: float | None = None) -> dict[URIRef, int]:
-    """Each non-empty named graph of the dataset and its number of triples, in IRI order; with ``wait``, empty
-    when they are not counted within that many seconds."""
-    counted = reader.counted(("void", "graph-sizes"), partial(_graph_sizes, reader), wait)
-    return counted.value if counted else {}
+ASKS = {"counts": _counts, "graph-sizes": _graph_sizes}  # the two tallies, by name
 
 
-def counts(reader: Reader, wait: float | None = None) -> dict[str, int]:
-    """Triples of the union (each once), entities under /id/, distinct subjects and classes; with ``wait``, empty
-    when they are not counted within that many seconds."""
-    counted = reader.counted(("void", "counts"), partial(_counts, reader), wait)
-    return counted.value if counted else {}
+def _tallied(reader: Reader, name: str, wait: float | None) -> Count | None:
+    return reader.counted(("void", name), partial(ASKS[name], reader), wait)
+
+
+def graph_sizes(reader: Reader) -> dict[URIRef, int]:
+    """Each non-empty named graph of the dataset and its number of triples, in IRI order (waiting for the count)."""
+    return _tallied(reader, "graph-sizes", None).value  # type: ignore[union-attr]
+
+
+def counts(reader: Reader) -> dict[str, int]:
+    """Triples of the union (each once), entities under /id/, distinct subjects and classes (waiting for the
+    count)."""
+    return _tallied(reader, "counts", None).value  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
 class Statistics:
-    """The counts and the graph sizes as far as they were counted in time, what is still being counted and what
-    could not be (the store refused, or the count ran past the time limit), and when the figures given were counted (the store as it was then; an earlier graph version's when ``current`` is
-    false)."""
+    """The counts and the graph sizes as far as they were counted in time; what is still being counted (or counted
+    again: a figure of an earlier graph version is given meanwhile) and what could not be (the store refused, or the
+    count ran past the time limit); and when the figures given were counted."""
 
     counts: dict[str, int]
     graphs: dict[URIRef, int]
     pending: tuple[str, ...]
     failed: tuple[str, ...]
     as_of: float | None
-    current: bool
 
 
 def statistics(reader: Reader, wait: float) -> Statistics:
     """The dataset's counts and graph sizes, waiting at most ``wait`` seconds for both (counted side by side)."""
     deadline = time.monotonic() + wait
-    asks = {"counts": _counts, "graph-sizes": _graph_sizes}
-    for name, count in asks.items():  # both begun before either is waited for
-        reader.counted(("void", name), partial(count, reader), 0)
-    tallies = {name: reader.counted(("void", name), partial(count, reader), max(0.0, deadline - time.monotonic()))
-               for name, count in asks.items()}
-    given = [t for t in tallies.values() if t is not None]
+    for name in ASKS:  # both begun before either is waited for
+        _tallied(reader, name, 0)
+    tallies = {name: _tallied(reader, name, max(0.0, deadline - time.monotonic())) for name in ASKS}
     version = reader.version()
-    failed = tuple(name for name in asks if reader.tally.failed(("void", name), version))
+    failed = tuple(name for name in ASKS if reader.tally.failed(("void", name), version))
     return Statistics(tallies["counts"].value if tallies["counts"] else {},
                       tallies["graph-sizes"].value if tallies["graph-sizes"] else {},
                       tuple(name for name, t in tallies.items()
                             if name not in failed and (t is None or t.version != version)),
-                      failed, min((t.at for t in given), default=None), all(t.version == version for t in given))
+                      failed, min((t.at for t in tallies.values() if t is not None), default=None))
 
 
 def properties(reader: Reader, iri: URIRef) -> list[tuple[Node, Node]]:
