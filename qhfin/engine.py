@@ -23,6 +23,7 @@ from .pool import Crashed, Deadline, Full, Pool, StartFailed
 from .prefixes import GRAPHS as DATASET_GRAPHS
 from .request import Request
 from .serialize import Answer
+from .shape import shape
 from .sparql import Busy, SparqlError, TimeLimit, TooLarge
 from .version import Watch, graph_version
 
@@ -78,6 +79,19 @@ class Cache:
             while self.size > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
                 self.size -= len(dropped.body)
+
+
+# Characters of a new text the service lexes itself, for the pool's key (its shape) and, on the embedded engine, the
+# guard. A larger text — an integrator's long VALUES list, or a hostile one — is lexed only in a worker, under the
+# time limit: lexing holds this process's GIL, 0.1 ms a kilobyte for a named query and up to 0.9 ms for a crafted
+# text, so a 1 MB text lexed here would stall every other request for half a second or more. It goes to the
+# pool with no key: unknown, so it never takes the last fast worker and waits at most ``Pool.UNKNOWN_WAIT``.
+LEX_HERE = 16 * 1024
+
+
+def shape_key(text: str) -> str | None:
+    """The pool's key for a new text: its shape, or None for a text too long to lex here (``LEX_HERE``)."""
+    return shape(text) if len(text) <= LEX_HERE else None
 
 
 class _Base:

@@ -1,7 +1,8 @@
 """The embedded engine: pyoxigraph in worker processes, each query under a deadline that is really enforced.
 
 The workers are forked from the forkserver with the built graph already loaded (``qhfin.shared_store``), or each
-loads it when the forkserver holds another file. The guard runs in the worker too, next to the store.
+loads it when the forkserver holds another file. The guard's tokens are read here, in the service; the syntax is
+judged in the worker, by the store's own parse of the text it runs.
 """
 
 from __future__ import annotations
@@ -9,12 +10,11 @@ from __future__ import annotations
 import logging
 
 from .config import Config
-from .engine import _Base
-from .guard import Decision
+from .engine import LEX_HERE, _Base
+from .guard import Decision, guard
 from .pool import Pool, warm_forkserver
 from .request import Request
 from .serialize import Answer
-from .shape import shape
 from .shared_store import MODULES
 from .workers import embedded_worker
 
@@ -35,4 +35,12 @@ class EmbeddedEngine(_Base):
         log.info("query workers ready (%s)", "sharing the forkserver's graph" if self.shared_graph else "each loaded the graph")
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
-        return self._call((request, decision, self.graphs), key=(shape(request.text), request.bindings))  # type: ignore[return-value]
+        """A new text is guarded here, on its tokens alone (unless it is too long to lex here: ``LEX_HERE``); the
+        worker's store parses it as it runs it, and that parse judges its syntax (``guard(…, judged=False)``,
+        ``docs/guard.md``). The guard's one pass over the text also gives its shape, the pool's key, so a text is
+        lexed once, and no text its tokens refuse — SERVICE, too deep, too long — reaches a worker."""
+        judged = decision is not None  # a decision the service kept: the text parsed when it was made
+        if decision is None and len(request.text) <= LEX_HERE:
+            decision = guard(request.text, self.graphs, judged=False)
+        key = None if decision is None else (decision.shape, request.bindings)
+        return self._call((request, decision, judged, self.graphs), key=key)  # type: ignore[return-value]

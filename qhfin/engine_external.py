@@ -16,12 +16,11 @@ import weakref
 import pyoxigraph as ox
 
 from .config import Config
-from .engine import _Base
+from .engine import _Base, shape_key
 from .guard import Decision
 from .pool import Pool, warm_forkserver
 from .request import Request
 from .serialize import Answer, parse_answer, render, select_json
-from .shape import shape
 from .shared_store import MODULES
 from .sparql import QuerySyntaxError, Upstream, UpstreamTimeout, based, capped, syntax_error, with_bindings
 from .workers import TURTLE_PREFIXES, guard_worker
@@ -62,7 +61,7 @@ class ExternalEngine(_Base):
 
     def _run(self, request: Request, decision: Decision | None) -> tuple[Decision, Answer]:
         if decision is None:
-            decision = self._call((request.text, self.graphs), key=shape(request.text))  # type: ignore[assignment]
+            decision = self._call((request.text, self.graphs), key=shape_key(request.text))  # type: ignore[assignment]
         assert decision is not None
         fmt = request.formats.for_form(decision.form)
         text = based(with_bindings(request.text, dict(request.bindings)))

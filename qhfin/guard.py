@@ -13,10 +13,11 @@ there is no parser to warm at start-up. ``docs/guard.md`` argues why each refusa
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .shape import Shaped
 from .sparql import QUERY_BASE, OutsideRefused, QuerySyntaxError, UpdateRefused, syntax_error
 from .tokens import Token, resolve, tokenize, unescape_iri, unescape_local
 
@@ -40,6 +41,7 @@ class Decision:
     from_named: tuple[str, ...] = ()
     projection: tuple[str, ...] | None = None  # a SELECT's variables; None for SELECT * and the other forms
     open_ended: bool = False  # a SELECT with no LIMIT, OFFSET or trailing VALUES: it may be capped (``capped``)
+    shape: str = field(default="", compare=False)  # its shape (``qhfin.shape``), read from the same tokens
 
     @property
     def has_dataset(self) -> bool:
@@ -50,16 +52,9 @@ def guard(text: str, graphs: Collection[str], judged: bool = True) -> Decision:
     """Decide on ``text``; raises the refusal it deserves. The order matters: nesting and SERVICE are decided on
     tokens first, so that no text deep enough to overflow the parser's stack, and no SERVICE, ever reaches
     pyoxigraph (which evaluates an ASK, or a SELECT's first row, as it parses). ``judged`` False: the caller runs
-    the text on pyoxigraph next, whose parse then judges it — one parse, not two (the embedded worker); a text
+    the text on pyoxigraph next, whose parse then judges it — one parse, not two (the embedded engine); a text
     that parse refuses goes to ``judge`` for the refusal it deserves."""
-    tokens = list(tokenize(text))
-    if any(t.depth >= MAX_DEPTH for t in tokens):
-        raise syntax_error("query nested too deeply")
-    if _outside_values(tokens) > MAX_TOKENS:
-        raise syntax_error(f"query too long: more than {MAX_TOKENS} tokens outside its VALUES blocks")
-    if any(t.keyword() == "SERVICE" for t in tokens):
-        raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
-                             "SERVICE is refused: this service never calls out to other addresses")
+    tokens, key = _read(text)
     if judged:
         judge(text, tokens)
     base, prefixes, body = _prologue(tokens)
@@ -73,7 +68,43 @@ def guard(text: str, graphs: Collection[str], judged: bool = True) -> Decision:
     projection = _projection(body) if form == "SELECT" else None
     open_ended = form == "SELECT" and not any(t.level == 0 and t.keyword() in ("LIMIT", "OFFSET", "VALUES")
                                               for t in body)
-    return Decision(form, defaults, named, projection, open_ended)
+    return Decision(form, defaults, named, projection, open_ended, key)
+
+
+def _read(text: str) -> tuple[list[Token], str]:
+    """The one pass of the lexer over ``text``: its tokens outside VALUES data (what the decision is made on) and
+    its shape; raises, in this order, for a text nested too deeply, with too many tokens outside its VALUES data, or
+    with SERVICE. A VALUES block's data (the terms between its braces) is lexed — for the nesting and the shape —
+    but not kept, and tokens past the limit are not kept either: what this holds is bounded whatever the text."""
+    kept: list[Token] = []
+    shaped = Shaped()
+    too_deep = service = values = False
+    outside, data_level = 0, -1  # data_level: the level of the VALUES block's braces while inside its data
+    for token in tokenize(text):
+        shaped.add(token)
+        if token.depth >= MAX_DEPTH:
+            too_deep = True
+        if data_level >= 0:
+            if token.level > data_level or token.text != "}":
+                continue
+            data_level = -1  # its closing brace counts, as its opening one did
+        outside += 1
+        if outside <= MAX_TOKENS:
+            kept.append(token)
+        if token.kind == "word":
+            word = token.text.upper()
+            service = service or word == "SERVICE"
+            values = values or word == "VALUES"
+        elif values and token.text == "{":
+            values, data_level = False, token.level
+    if too_deep:
+        raise syntax_error("query nested too deeply")
+    if outside > MAX_TOKENS:
+        raise syntax_error(f"query too long: more than {MAX_TOKENS} tokens outside its VALUES blocks")
+    if service:
+        raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
+                             "SERVICE is refused: this service never calls out to other addresses")
+    return kept, str(shaped)
 
 
 def judge(text: str, tokens: list[Token] | None = None) -> None:
@@ -122,23 +153,6 @@ def _refuse_update(text: str, tokens: list[Token], message: str) -> None:
                                "The query is empty: no SELECT, ASK, CONSTRUCT or DESCRIBE", message)
     raise UpdateRefused("本服务只读，拒绝SPARQL更新（INSERT、DELETE、LOAD、CLEAR……）",
                         "This service is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR …) are refused")
-
-
-def _outside_values(tokens: list[Token]) -> int:
-    """How many tokens are not data of a VALUES block (the terms between its braces)."""
-    count, i = 0, 0
-    while i < len(tokens):
-        count += 1
-        if tokens[i].keyword() == "VALUES":
-            start = next((j for j in range(i + 1, len(tokens)) if tokens[j].text == "{"), len(tokens))
-            level = tokens[start].level if start < len(tokens) else 0
-            end = next((j for j in range(start + 1, len(tokens))
-                        if tokens[j].text == "}" and tokens[j].level == level), len(tokens))
-            count += start - i + 1  # the keyword's variables and braces count; the data does not
-            i = end + 1
-            continue
-        i += 1
-    return count
 
 
 def _prologue(tokens: list[Token]) -> tuple[str, dict[str, str], list[Token]]:

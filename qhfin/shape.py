@@ -6,49 +6,43 @@ lane (refused at once when the lane is full) instead of taking a fast worker for
 the exact text, that memory was defeated by a unique comment per request (issue 16: 16 such queries made
 ``ASK {}`` and cached answers take 2–4 s). The shape drops comments and layout and replaces every constant —
 IRI, prefixed name, string, number — by a placeholder and every variable by its order of first use, so the same
-query with another comment, another literal or renamed variables has the same shape. It is a lexical pass only
-(no parse): cheap, and used for nothing but this estimate, never to decide what a query may do.
+query with another comment, another literal or renamed variables has the same shape. It is read from the guard's
+own tokens (``qhfin.tokens``), in the guard's one pass over a new text (``Decision.shape``): a query is lexed
+once. It is used for nothing but this estimate, never to decide what a query may do.
 """
 
 from __future__ import annotations
 
-import re
+from .tokens import Token, tokenize
 
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<iri><[^<>"{}|^`\\\s]*>)
-      | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
-      | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
-      | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-      | (?P<name>[A-Za-z_\u00C0-\uFFFF][\w\u00B7\u00C0-\uFFFF.-]*:[\w\u00B7\u00C0-\uFFFF.%-]*|:[\w\u00B7\u00C0-\uFFFF.%-]*)
-      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-      | (?P<space>\s+)
-      | (?P<other>.)""",
-    re.VERBOSE | re.DOTALL,
-)
+_PLACEHOLDERS = {"string": '"s"', "iri": "<i>", "pname": "<i>", "number": "0"}
+
+
+class Shaped:
+    """A shape built token by token, as a lexer's pass goes (the guard's: ``qhfin.guard``)."""
+
+    __slots__ = ("_pieces", "_variables")
+
+    def __init__(self) -> None:
+        self._pieces: list[str] = []
+        self._variables: dict[str, str] = {}
+
+    def add(self, token: Token) -> None:
+        kind = token.kind
+        if kind == "word":
+            self._pieces.append(token.text.upper())
+        elif kind == "var":
+            self._pieces.append(self._variables.setdefault(token.text[1:], f"?v{len(self._variables)}"))
+        elif kind != "lang":
+            self._pieces.append(_PLACEHOLDERS.get(kind, token.text))
+
+    def __str__(self) -> str:
+        return " ".join(self._pieces)
 
 
 def shape(text: str) -> str:
     """The query's shape (see the module's docstring); two texts with one shape cost about the same."""
-    variables: dict[str, str] = {}
-    out = []
-    for match in _TOKEN.finditer(text):
-        kind, token = match.lastgroup, match.group()
-        if kind in ("comment", "space"):
-            continue
-        if kind == "string":
-            out.append('"s"')
-        elif kind in ("iri", "name"):
-            out.append("<i>")
-        elif kind == "number":
-            out.append("0")
-        elif kind == "lang":
-            continue
-        elif kind == "var":
-            out.append(variables.setdefault(token[1:], f"?v{len(variables)}"))
-        elif kind == "word":
-            out.append(token.upper())
-        else:
-            out.append(token)
-    return " ".join(out)
+    shaped = Shaped()
+    for token in tokenize(text):
+        shaped.add(token)
+    return str(shaped)

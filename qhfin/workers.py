@@ -64,7 +64,8 @@ def guard_worker(conn, memory_mb: int) -> None:
 
 def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
     """For the embedded engine: pyoxigraph over the built graph — the forkserver's copy, shared copy-on-write,
-    unless the file changed since it was loaded — and the guard next to it."""
+    unless the file changed since it was loaded. The service guarded the text on its tokens (a long one is guarded
+    here); this store's parse judges its syntax (``judge`` words the refusal of a text it does not take)."""
     try:
         store = store_for(path)  # loaded before this process was forked, shared with the other workers
         shared = store is not None
@@ -81,9 +82,12 @@ def embedded_worker(conn, path: str, row_limit: int, memory_mb: int) -> None:
     limit_memory(memory_mb)
     conn.send(("ready", (graphs, shared)))
 
-    def handle(request: Request, decision: Decision | None, graphs: tuple[str, ...]) -> tuple[Decision, Answer]:
-        judged = decision is not None  # a decision the service kept: the text parsed when it was made
-        decision = decision or guard(request.text, graphs, judged=False)  # the run's own parse judges the syntax
+    def handle(request: Request, decision: Decision | None, judged: bool,
+               graphs: tuple[str, ...]) -> tuple[Decision, Answer]:
+        """``decision``: the guard's, made in the service on the text's tokens, or None for a text too long to lex
+        there (then here); ``judged``: the text parsed when it was made (a decision the service kept), else the
+        run's own parse judges the syntax."""
+        decision = decision or guard(request.text, graphs, judged=False)
         options: dict = {"base_iri": QUERY_BASE}
         if request.default_graphs or request.named_graphs:  # the protocol's dataset replaces the query's own
             options["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs] or ox.DefaultGraph()

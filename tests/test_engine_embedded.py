@@ -10,10 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qhfin.engine import GraphFileError, open_engine
+from qhfin import engine_embedded
+from qhfin.engine import LEX_HERE, GraphFileError, open_engine
 from qhfin.engine_embedded import EmbeddedEngine
+from qhfin.guard import guard
 from qhfin.request import Request
-from qhfin.sparql import TimeLimit, UpdateRefused
+from qhfin.shape import shape
+from qhfin.sparql import OutsideRefused, TimeLimit, UpdateRefused
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +52,35 @@ def test_repeated_query_is_answered_from_the_cache(engines, monkeypatch):
 def test_without_cache_every_query_runs_but_the_guard_only_once(engines, monkeypatch):
     _, uncached = engines
     calls = _counting(uncached, monkeypatch)
+    guarded: list[str] = []
+    monkeypatch.setattr(engine_embedded, "guard", lambda text, *a, **k: guarded.append(text) or guard(text, *a, **k))
     for _ in range(2):
         uncached.query(Request("ASK { ?s a ?t }"))
-    assert len(calls) == 2
-    assert calls[0][1] is None and calls[1][1] is not None  # the second run carries the first's decision
+    assert len(calls) == 2 and guarded == ["ASK { ?s a ?t }"]
+    # the first run's syntax is judged by the worker's parse; the second carries the decision that parse confirmed
+    assert calls[0][2] is False and calls[1][2] is True and calls[0][1] == calls[1][1]
+
+
+def test_a_text_too_long_to_lex_here_is_guarded_in_the_worker(engines, monkeypatch):
+    """A text past ``LEX_HERE`` is lexed only in a worker (a crafted 1 MB text held this process for up to a
+    second): the same refusals and answers, sent to the pool with no key, never remembered as quick or heavy."""
+    _, uncached = engines
+    keys: list = []
+    original = uncached.pool.call
+    monkeypatch.setattr(uncached.pool, "call", lambda message, *a, key=None, **k: keys.append(key) or original(message, *a, key=key, **k))
+    guarded: list[str] = []
+    monkeypatch.setattr(engine_embedded, "guard", lambda text, *a, **k: guarded.append(text) or guard(text, *a, **k))
+    values = " ".join(f"<https://w3id.org/qhfin/id/task/x-{i:05d}>" for i in range(LEX_HERE // 30))
+    long = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?t {{ {values} }} }}"
+    assert len(long) > LEX_HERE
+    answer = uncached.query(Request(long))
+    assert b'"value":"%d"' % (LEX_HERE // 30) in answer.body.replace(b" ", b"")
+    with pytest.raises(OutsideRefused):
+        uncached.query(Request(long.replace("VALUES", "SERVICE <http://127.0.0.1:9/> { } VALUES")))
+    assert guarded == [] and keys == [None, None]  # both went to a worker, which refused the SERVICE
+    short = "ASK { ?s ?p ?o }"
+    uncached.query(Request(short + " # short"))
+    assert guarded == [short + " # short"] and keys[-1] == (shape(short), ())
 
 
 def test_refusals_are_remembered_without_running(engines, monkeypatch):
@@ -119,6 +147,7 @@ def test_rows_are_counted_exactly_whatever_the_literals_hold(values, limit):
 SHARED_SCRIPT = """
 import os, sys
 from qhfin.config import Config
+from qhfin.guard import guard
 from qhfin.request import Request
 from qhfin.engine_embedded import EmbeddedEngine
 from qhfin.pool import warm_forkserver
