@@ -21,10 +21,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from .errors import QhfinError
-from .impact import BASIS_RANK, BASIS_ZH, PREDICATE_IRI, ROLE_RANK, rdf_to_networkx
+from .explain import explain_step
+from .impact import BASIS_RANK, ROLE_RANK, rdf_to_networkx
 from .namespaces import QHFIN
 from .resolve import NotFound, Resolver, normalise_name
-from .terms import KIND_ZH, ROLE_ZH
+from .terms import KIND_ZH
 from .text import quoted
 
 if TYPE_CHECKING:  # networkx is imported where it is used: the service starts without it
@@ -178,54 +179,9 @@ class Explorer:
         return BASIS_RANK.get(data["basis"], 3), ROLE_RANK.get(data.get("role", ""), 0), edge
 
     def step(self, edge: Edge, frm: str, to: str) -> dict:
-        """One hop of a path, in the direction the question travels, explained in both languages."""
-        s, o, _key = edge
-        data = self.net.edges[edge]
-        pred, role = data["predicate"], data.get("role")
-        zh, en = _sentence(self, pred, role, s, o)
-        basis_zh, basis_en = _basis(data)
-        step = {"from": frm, "from_label": self.net.nodes[frm]["label"], "to": to, "to_label": self.net.nodes[to]["label"],
-                "predicate": pred, "triple": [s, str(PREDICATE_IRI[pred]), o], "basis": data["basis"],
-                "evidence": data["evidence"], "zh": zh + basis_zh, "en": en + basis_en}
-        for extra in ("role", "rule", "note"):
-            if data.get(extra):
-                step[extra] = data[extra]
-        return step
-
-
-def _sentence(ex: Explorer, pred: str, role: str | None, s: str, o: str) -> tuple[str, str]:
-    a, b = ex.name(s), ex.name(o)
-    la, lb = ex.net.nodes[s]["label_en"], ex.net.nodes[o]["label_en"]
-    if pred == "responsibleBody":
-        if role == "mentioned":
-            return f"{a}提及{b}", f"task “{la}” mentions {lb}"
-        if role == "addressee":
-            return f"{b}是{a}的实施主体", f"{lb} carries out “{la}”"
-        return f"{b}{ROLE_ZH.get(role or '', '负责')}{a}", f"{lb} ({role}) in “{la}”"
-    if pred == "subTaskOf":
-        return f"{a}是{b}的分句", f"“{la}” is a clause of “{lb}”"
-    zh = {"usesInstrument": "使用", "supportsTheme": "服务于", "targetsGroup": "服务于", "contributesTo": "推动",
-          "dependsOn": "依赖", "broader": "属于", "is_part_of": "见于"}[pred]
-    en = {"usesInstrument": "uses the instrument", "supportsTheme": "serves the theme", "targetsGroup": "serves",
-          "contributesTo": "drives the target", "dependsOn": "depends on", "broader": "belongs to", "is_part_of": "is written in"}[pred]
-    return f"{a}{zh}{b}", f"“{la}” {en} “{lb}”"
-
-
-def _basis(data: dict) -> tuple[str, str]:
-    basis, evidence = data["basis"], data["evidence"]
-    if basis == "stated":
-        return f"（原文明述：{quoted(evidence)}）", f" (stated in the text: {quoted(evidence)})"
-    if basis == "rule":
-        return (f"（规则{data['rule']}推导，依据原文{quoted(evidence)}）" if evidence else f"（规则{data['rule']}推导）",
-                f" (derived by rule {data['rule']}" + (f" from {quoted(evidence)})" if evidence else ")"))
-    if basis == "curated":
-        why = data.get("note") or (f"原文{quoted(evidence)}" if evidence else "")
-        return f"（人工审定：{why}）" if why else "（人工审定）", " (curated)"
-    if data["predicate"] == "broader":
-        return "（词表中的上下位关系）", " (the vocabulary's hierarchy)"
-    if data["predicate"] in ("subTaskOf", "is_part_of"):
-        return "（文档结构）", " (the document's structure)"
-    return f"（{BASIS_ZH.get(basis, basis)}）", f" ({basis})"
+        """One hop of a path, in the direction the question travels, explained in both languages
+        (``qhfin.explain``)."""
+        return explain_step(self, edge, frm, to)
 
 
 def walk(ex: Explorer, start: str, direction: str, depth: int | None = None) -> dict[str, tuple[int, str | None, Edge | None]]:
