@@ -141,8 +141,7 @@ def _more_commands(sub: argparse._SubParsersAction) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["serve"]:  # the service alone: its own parser, none of the other commands' imports
-        from .pool import warm_forkserver
-        from .shared_store import MODULES
+        from .shared_store import MODULES, warm_forkserver
 
         config = Config.from_env()
         # the embedded engine's workers will be forked with the graph loaded (an external store: only the guard)

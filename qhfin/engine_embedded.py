@@ -12,10 +12,10 @@ import logging
 from .config import Config
 from .engine import LEX_HERE, _Base
 from .guard import Decision, guard
-from .pool import Pool, warm_forkserver
+from .pool import Pool
 from .request import Request
 from .serialize import Answer
-from .shared_store import MODULES
+from .shared_store import MODULES, warm_forkserver
 from .workers import embedded_worker
 
 log = logging.getLogger(__name__)

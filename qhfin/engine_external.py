@@ -18,10 +18,10 @@ import pyoxigraph as ox
 from .config import Config
 from .engine import _Base, shape_key
 from .guard import Decision
-from .pool import Pool, warm_forkserver
+from .pool import Pool
 from .request import Request
 from .serialize import Answer, parse_answer, render, select_json
-from .shared_store import MODULES
+from .shared_store import MODULES, warm_forkserver
 from .sparql import QuerySyntaxError, Upstream, UpstreamTimeout, based, capped, syntax_error, with_bindings
 from .workers import TURTLE_PREFIXES, guard_worker
 

@@ -103,20 +103,6 @@ class Worker:
         self.conn.close()
 
 
-def warm_forkserver(preload: tuple[str, ...], graph: str | os.PathLike | None = None) -> None:
-    """Start the forkserver now, importing ``preload`` in it, while this process goes on with its own imports;
-    the workers it forks later start from those modules already imported — and, with ``graph``, from that file
-    already loaded (``qhfin.shared_store``). Once started, the forkserver stays as it is: a later call changes
-    nothing, and a worker asked for another file loads that itself."""
-    from multiprocessing import forkserver
-
-    from .shared_store import announced
-
-    multiprocessing.get_context("forkserver").set_forkserver_preload(list(dict.fromkeys(preload)))
-    with announced(graph):
-        forkserver.ensure_running()
-
-
 class Pool:
     """``size`` fast-lane workers and at most ``heavy`` long-running ones, each running ``target(conn, *args)``."""
 

@@ -66,6 +66,19 @@ def announced(path: str | os.PathLike | None) -> Iterator[None]:
             os.environ[ENV] = before
 
 
+def warm_forkserver(preload: tuple[str, ...], graph: str | os.PathLike | None = None) -> None:
+    """Start the forkserver now, importing ``preload`` in it, while this process goes on with its own imports;
+    the workers it forks later start from those modules already imported — and, with ``graph``, from that file
+    already loaded. Once started, the forkserver stays as it is: a later call changes nothing, and a worker asked
+    for another file loads that itself."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(dict.fromkeys(preload)))
+    with announced(graph):
+        forkserver.ensure_running()
+
+
 def _load_announced() -> None:
     global _loaded
     path = os.environ.pop(ENV, None)  # once: the workers forked from here inherit the store, not the task

@@ -150,7 +150,7 @@ from qhfin.config import Config
 from qhfin.guard import guard
 from qhfin.request import Request
 from qhfin.engine_embedded import EmbeddedEngine
-from qhfin.pool import warm_forkserver
+from qhfin.shared_store import warm_forkserver
 from qhfin.shared_store import MODULES
 
 def count(engine):
