@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
 sys.path.insert(0, str(BENCH))
 
 import scale  # noqa: E402
+import scale_report  # noqa: E402
 import stores  # noqa: E402
 
 from qhfin.config import Config  # noqa: E402
@@ -42,10 +43,10 @@ def test_answers_are_compared_like_with_like() -> None:
     """A facade's answer cut at QHFIN_ROW_LIMIT is not a store's mismatch; a store answering more rows is."""
     sizes = {"oxigraph server": 12429, "virtuoso server": 12429, "qhfin → oxigraph": 10000, "qhfin → virtuoso": 10000}
     groups = [["oxigraph server", "virtuoso server"], ["qhfin → oxigraph", "qhfin → virtuoso"]]
-    assert scale.agreement(sizes, groups) == "same"
+    assert scale_report.agreement(sizes, groups) == "same"
     sizes["virtuoso server"] = 315
     sizes["qhfin → virtuoso"] = None
-    assert scale.agreement(sizes, groups) == ("**differs**: virtuoso server (vs oxigraph server), "
+    assert scale_report.agreement(sizes, groups) == ("**differs**: virtuoso server (vs oxigraph server), "
                                               "qhfin → virtuoso (vs qhfin → oxigraph)")
 
 
