@@ -7,7 +7,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
-from .atomic import clean_project, stale
+from .atomic import clean_project, replace_all, stale
 from .build import build, union
 from .config import Config
 from .errors import QhfinError
@@ -56,8 +56,11 @@ def load(config: Config, *, rebuild: bool = False) -> Dataset:
 
 
 def save(ds: Dataset, config: Config) -> None:
-    config.build_dir.mkdir(parents=True, exist_ok=True)
-    ds.serialize(config.built_graph, format="trig")
+    """Written beside ``build/qhfin.trig`` under a hidden name and renamed over it once every byte is on disk
+    (``qhfin.atomic``). Written in place, a build stopped while saving (Ctrl-C, a kill, a full disk) left part of a
+    file where the last good build had been: a TriG cut after a statement still parses, and a service would have
+    loaded it as the whole graph, newer than every input, so not even stale."""
+    replace_all([(config.built_graph, lambda handle: ds.serialize(handle, format="trig"))])
 
 
 def load_with_union(config: Config) -> tuple[Dataset, Graph]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 
+import pyoxigraph as ox
 import pytest
 
 from qhfin.config import Config
@@ -61,3 +62,30 @@ def test_serve_rebuilds_a_stale_build_through_the_gate(project):
     assert stale(project)
     prepare(project)
     assert not stale(project)
+
+
+def test_a_save_stopped_halfway_leaves_the_last_good_build_whole(project, monkeypatch):
+    """The gate's save is written beside the build and renamed over it: a build stopped while it writes (here,
+    Ctrl-C after the first 64 KB) leaves the old file byte for byte and no leftover a service would read."""
+    from rdflib import Dataset
+
+    from qhfin.store import save
+
+    before = project.built_graph.read_bytes()
+    ds = Dataset()
+    ds.parse(project.built_graph, format="trig")
+
+    def interrupted(self, destination, format):  # noqa: A002 - rdflib's own keyword
+        destination.write(before[: 64 * 1024])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Dataset, "serialize", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save(ds, project)
+    assert project.built_graph.read_bytes() == before
+    assert sorted(p.name for p in project.build_dir.iterdir()) == ["qhfin.trig"]
+    monkeypatch.undo()
+    project.built_graph.write_bytes(b"")  # a save that runs to its end replaces the file, with every quad
+    save(ds, project)
+    quads = sum(1 for _ in ox.parse(path=str(project.built_graph), format=ox.RdfFormat.TRIG))
+    assert quads == sum(1 for _ in ox.parse(before, format=ox.RdfFormat.TRIG)) > 60_000
