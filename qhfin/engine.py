@@ -19,13 +19,14 @@ from typing import Protocol
 from .config import Config
 from .errors import QhfinError
 from .guard import Decision, check_graphs
-from .pool import Crashed, Deadline, Full, Pool, StartFailed
+from .pool import Crashed, Deadline, Full, Pool
 from .prefixes import GRAPHS as DATASET_GRAPHS
 from .request import Request
 from .serialize import Answer
-from .shape import shape
+from .shape import shaped
 from .sparql import Busy, SparqlError, TimeLimit, TooLarge
 from .version import Watch, graph_version
+from .worker_process import StartFailed
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +70,21 @@ class Cache:
             return answer
 
     def put(self, key: Request, answer: Answer) -> None:
-        if not self.max_bytes or len(answer.body) > self.max_bytes // 4:
+        if not self.max_bytes or _cost(key, answer) > self.max_bytes // 4:
             return
         with self._lock:
             self._current()
             old = self._items.pop(key, None)
-            self.size += len(answer.body) - (len(old.body) if old else 0)
+            self.size += _cost(key, answer) - (_cost(key, old) if old else 0)
             self._items[key] = answer
             while self.size > self.max_bytes:
-                _, dropped = self._items.popitem(last=False)
-                self.size -= len(dropped.body)
+                self.size -= _cost(*self._items.popitem(last=False))
+
+
+def _cost(key: Request, answer: Answer) -> int:
+    """What one kept answer holds: its body and its key's text. Counted by the body alone, a stream of long texts
+    with short answers (a 1 MB query, a 40-byte ASK answer) was kept a million times over before the bound saw it."""
+    return len(answer.body) + len(key.text) + sum(map(len, key.default_graphs + key.named_graphs))
 
 
 # Characters of a new text the service lexes itself, for the pool's key (its shape) and, on the embedded engine, the
@@ -87,11 +93,12 @@ class Cache:
 # text, so a 1 MB text lexed here would stall every other request for half a second or more. It goes to the
 # pool with no key: unknown, so it never takes the last fast worker and waits at most ``Pool.UNKNOWN_WAIT``.
 LEX_HERE = 16 * 1024
+DECISIONS, DECISION_CHARS = 50_000, 16 * 1024 * 1024  # the guard's decisions kept: texts, and their characters
 
 
-def shape_key(text: str) -> str | None:
-    """The pool's key for a new text: its shape, or None for a text too long to lex here (``LEX_HERE``)."""
-    return shape(text) if len(text) <= LEX_HERE else None
+def shape_key(text: str) -> bytes | None:
+    """The pool's key for a new text: its shape's digest, or None for a text too long to lex here (``LEX_HERE``)."""
+    return shaped(text).digest() if len(text) <= LEX_HERE else None
 
 
 class _Base:
@@ -103,6 +110,7 @@ class _Base:
         self.config, self.pool = config, pool
         self.cache = Cache(config.result_cache_mb * 1024 * 1024, graph_version(config))
         self.decisions: dict[str, Decision | SparqlError] = {}
+        self._decided = 0  # characters of the texts ``decisions`` holds
 
     def query(self, request: Request) -> Answer:
         size = len(request.text.encode("utf-8"))
@@ -128,9 +136,14 @@ class _Base:
         return answer
 
     def _decide(self, text: str, decision: Decision | SparqlError) -> None:
-        if len(self.decisions) > 50_000:
+        """Remember the decision for ``text``, within ``DECISIONS`` entries and ``DECISION_CHARS`` characters of
+        text: counted by entries alone, 50,000 texts of up to 1 MB each could be kept."""
+        if len(self.decisions) >= DECISIONS or self._decided + len(text) > DECISION_CHARS:
             self.decisions.clear()
-        self.decisions[text] = decision
+            self._decided = 0
+        if len(text) <= DECISION_CHARS:
+            self.decisions[text] = decision
+            self._decided += len(text)
 
     def _call(self, message: object, key: object) -> object:
         """Run ``message`` in a worker under the time limit; map the pool's outcomes to refusals."""

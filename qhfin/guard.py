@@ -41,7 +41,7 @@ class Decision:
     from_named: tuple[str, ...] = ()
     projection: tuple[str, ...] | None = None  # a SELECT's variables; None for SELECT * and the other forms
     open_ended: bool = False  # a SELECT with no LIMIT, OFFSET or trailing VALUES: it may be capped (``capped``)
-    shape: str = field(default="", compare=False)  # its shape (``qhfin.shape``), read from the same tokens
+    shape: bytes = field(default=b"", compare=False)  # its shape's digest (``qhfin.shape``), from the same tokens
 
     @property
     def has_dataset(self) -> bool:
@@ -71,7 +71,7 @@ def guard(text: str, graphs: Collection[str], judged: bool = True) -> Decision:
     return Decision(form, defaults, named, projection, open_ended, key)
 
 
-def _read(text: str) -> tuple[list[Token], str]:
+def _read(text: str) -> tuple[list[Token], bytes]:
     """The one pass of the lexer over ``text``: its tokens outside VALUES data (what the decision is made on) and
     its shape; raises, in this order, for a text nested too deeply, with too many tokens outside its VALUES data, or
     with SERVICE. A VALUES block's data (the terms between its braces) is lexed — for the nesting and the shape —
@@ -104,7 +104,7 @@ def _read(text: str) -> tuple[list[Token], str]:
     if service:
         raise OutsideRefused("本服务不执行 SERVICE 联邦查询，不访问任何外部地址",
                              "SERVICE is refused: this service never calls out to other addresses")
-    return kept, str(shaped)
+    return kept, shaped.digest()
 
 
 def judge(text: str, tokens: list[Token] | None = None) -> None:

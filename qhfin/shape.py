@@ -13,6 +13,8 @@ once. It is used for nothing but this estimate, never to decide what a query may
 
 from __future__ import annotations
 
+import hashlib
+
 from .tokens import Token, tokenize
 
 _PLACEHOLDERS = {"string": '"s"', "iri": "<i>", "pname": "<i>", "number": "0"}
@@ -39,10 +41,21 @@ class Shaped:
     def __str__(self) -> str:
         return " ".join(self._pieces)
 
+    def digest(self) -> bytes:
+        """The shape as the pool remembers it: 16 bytes whatever the text's length. The shape itself, kept for up
+        to 50,000 texts (``Pool.KNOWN_LIMIT``), held up to twice each text; a collision costs an estimate, never
+        a refusal the text did not deserve, since the guard decides on the text itself."""
+        return hashlib.blake2b(str(self).encode("utf-8"), digest_size=16).digest()
+
+
+def shaped(text: str) -> Shaped:
+    """The query's shape (see the module's docstring); two texts with one shape cost about the same."""
+    built = Shaped()
+    for token in tokenize(text):
+        built.add(token)
+    return built
+
 
 def shape(text: str) -> str:
-    """The query's shape (see the module's docstring); two texts with one shape cost about the same."""
-    shaped = Shaped()
-    for token in tokenize(text):
-        shaped.add(token)
-    return str(shaped)
+    """The shape, readable (``shaped(text).digest()`` is what the pool keeps)."""
+    return str(shaped(text))

@@ -15,7 +15,7 @@ from qhfin.engine import LEX_HERE, GraphFileError, open_engine
 from qhfin.engine_embedded import EmbeddedEngine
 from qhfin.guard import guard
 from qhfin.request import Request
-from qhfin.shape import shape
+from qhfin.shape import shaped
 from qhfin.sparql import OutsideRefused, TimeLimit, UpdateRefused
 
 
@@ -80,7 +80,7 @@ def test_a_text_too_long_to_lex_here_is_guarded_in_the_worker(engines, monkeypat
     assert guarded == [] and keys == [None, None]  # both went to a worker, which refused the SERVICE
     short = "ASK { ?s ?p ?o }"
     uncached.query(Request(short + " # short"))
-    assert guarded == [short + " # short"] and keys[-1] == (shape(short), ())
+    assert guarded == [short + " # short"] and keys[-1] == (shaped(short).digest(), ())
 
 
 def test_refusals_are_remembered_without_running(engines, monkeypatch):
@@ -200,3 +200,23 @@ def test_the_service_starts_without_the_explorer_and_spreadsheet_libraries():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_what_the_engine_remembers_is_bounded_by_the_texts_it_holds(engines, monkeypatch):
+    """Long texts with short answers: the answer cache counts each key's text (it counted the answer alone, so a
+    stream of 1 MB queries with 40-byte answers was kept a million times over before the bound saw it), and the
+    guard's decisions are kept within ``DECISION_CHARS`` characters of text."""
+    from qhfin import engine as engine_module
+    from qhfin.engine import Cache
+    from qhfin.serialize import Answer
+
+    cache = Cache(1024 * 1024)
+    for i in range(100):
+        cache.put(Request(f"ASK {{}} # {i:03d} " + "x" * 100_000), Answer("application/sparql-results+json", b'{"boolean":true}', "ASK"))
+    assert cache.size <= 1024 * 1024 and len(cache._items) <= 10
+
+    _, uncached = engines
+    monkeypatch.setattr(engine_module, "DECISION_CHARS", 50_000)
+    for i in range(20):
+        uncached._decide(f"ASK {{}} # {i:02d} " + "x" * 10_000, guard("ASK {}", ()))
+    assert sum(map(len, uncached.decisions)) <= 50_000 and len(uncached.decisions) >= 1
