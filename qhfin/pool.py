@@ -22,10 +22,11 @@ import itertools
 import logging
 import multiprocessing
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable
+
+from .worker_process import StartFailed, Worker
 
 log = logging.getLogger(__name__)
 
@@ -40,67 +41,6 @@ class Full(Exception):
 
 class Crashed(Exception):
     """The worker died while running the query (out of memory, or a crash in the engine)."""
-
-
-class StartFailed(Exception):
-    """A worker could not start; the message says why (e.g. the graph file does not parse, with its line)."""
-
-
-ANSWER_BUFFER = 4 * 1024 * 1024  # bytes the pipe to a worker holds: a large answer crosses in one write
-
-
-def _buffered(end) -> None:
-    """Give the pipe's socket (a Unix socket pair) buffers an answer fits in: with the default 208 KB, a 600 KB
-    answer crossed in a dozen turns of writer and reader, 0.5–1 ms of its time. The kernel caps the size
-    (``net.core.wmem_max``); what it grants is enough either way."""
-    with contextlib.suppress(OSError):
-        sock = socket.socket(fileno=os.dup(end.fileno()))
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, ANSWER_BUFFER)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, ANSWER_BUFFER)
-        finally:
-            sock.close()
-
-
-class Worker:
-    """One process and its end of a pipe. The process sends ("ready", info) or ("failed", message) first."""
-
-    def __init__(self, ctx, target: Callable, args: tuple) -> None:
-        self.conn, child = ctx.Pipe()
-        for end in (self.conn, child):
-            _buffered(end)
-        self.process = ctx.Process(target=target, args=(child, *args), daemon=True)
-        self.process.start()
-        child.close()
-        self.info: object = None
-
-    def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise StartFailed(f"worker did not start within {timeout:.0f} s")
-        try:
-            kind, payload = self.conn.recv()
-        except EOFError:
-            self.kill()
-            raise StartFailed("worker exited while starting") from None
-        if kind != "ready":
-            self.kill()
-            raise StartFailed(str(payload))
-        self.info = payload
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-    def retire(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
-        self.process.join(1)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(5)
-        self.conn.close()
 
 
 class Pool:
@@ -173,15 +113,20 @@ class Pool:
             ticket = (priority, next(self._tickets))
             heapq.heappush(self._waiting, ticket)
             try:
-                while not (self._idle and self._waiting[0] == ticket
-                           and not (unproven and self.size > 1 and self._unproven >= self.size - 1)):
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0 or self._closed:
-                        raise Full("no worker became free in time")
-                    self._cond.wait(remaining)
+                while True:
+                    while not (self._idle and self._waiting[0] == ticket
+                               and not (unproven and self.size > 1 and self._unproven >= self.size - 1)):
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0 or self._closed:
+                            raise Full("no worker became free in time")
+                        self._cond.wait(remaining)
+                    worker = self._idle.pop()
+                    if not worker.ended():
+                        break
+                    self._bury(worker)  # never the query's fault: it waits for the next worker, as before
                 if unproven:
                     self._unproven += 1
-                return self._idle.pop()
+                return worker
             finally:
                 self._waiting.remove(ticket)
                 heapq.heapify(self._waiting)
@@ -275,6 +220,12 @@ class Pool:
     def _demote(self, worker: Worker) -> None:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
+        self._replace()
+
+    def _bury(self, worker: Worker) -> None:
+        """A worker found ended while idle: reaped, its pipe closed, a fresh one started in its place."""
+        log.warning("query worker %s had ended while idle; starting another", worker.process.pid)
+        worker.kill()
         self._replace()
 
     def _end(self, worker: Worker) -> None:
