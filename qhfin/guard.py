@@ -78,12 +78,12 @@ def _read(text: str) -> tuple[list[Token], bytes]:
     but not kept, and tokens past the limit are not kept either: what this holds is bounded whatever the text."""
     kept: list[Token] = []
     shaped = Shaped()
-    too_deep = service = values = False
+    service = values = False
     outside, data_level = 0, -1  # data_level: the level of the VALUES block's braces while inside its data
     for token in tokenize(text):
         shaped.add(token)
-        if token.depth >= MAX_DEPTH:
-            too_deep = True
+        if token.depth >= MAX_DEPTH:  # the first refusal in order: nothing further can change the answer
+            raise syntax_error("query nested too deeply")
         if data_level >= 0:
             if token.level > data_level or token.text != "}":
                 continue
@@ -97,8 +97,6 @@ def _read(text: str) -> tuple[list[Token], bytes]:
             values = values or word == "VALUES"
         elif values and token.text == "{":
             values, data_level = False, token.level
-    if too_deep:
-        raise syntax_error("query nested too deeply")
     if outside > MAX_TOKENS:
         raise syntax_error(f"query too long: more than {MAX_TOKENS} tokens outside its VALUES blocks")
     if service:
