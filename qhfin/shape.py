@@ -13,8 +13,6 @@ once. It is used for nothing but this estimate, never to decide what a query may
 
 from __future__ import annotations
 
-import hashlib
-
 from .tokens import Token, tokenize
 
 _PLACEHOLDERS = {"string": '"s"', "iri": "<i>", "pname": "<i>", "number": "0"}
@@ -44,7 +42,11 @@ class Shaped:
     def digest(self) -> bytes:
         """The shape as the pool remembers it: 16 bytes whatever the text's length. The shape itself, kept for up
         to 50,000 texts (``Pool.KNOWN_LIMIT``), held up to twice each text; a collision costs an estimate, never
-        a refusal the text did not deserve, since the guard decides on the text itself."""
+        a refusal the text did not deserve, since the guard decides on the text itself. hashlib is imported here:
+        the service has it already, and the forkserver, which imports this module while the graph loads, does not
+        need OpenSSL's 10 ms of start."""
+        import hashlib
+
         return hashlib.blake2b(str(self).encode("utf-8"), digest_size=16).digest()
 
 
