@@ -123,7 +123,10 @@ class Pool:
                     worker = self._idle.pop()
                     if not worker.ended():
                         break
-                    self._bury(worker)  # never the query's fault: it waits for the next worker, as before
+                    # killed while it waited (the OOM killer, an operator): never the query's fault, which waits
+                    # for the next worker, as any query does
+                    log.warning("query worker %s had ended while idle; starting another", worker.process.pid)
+                    self._end(worker)
                 if unproven:
                     self._unproven += 1
                 return worker
@@ -220,12 +223,6 @@ class Pool:
     def _demote(self, worker: Worker) -> None:
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, worker.process.pid, 10)
-        self._replace()
-
-    def _bury(self, worker: Worker) -> None:
-        """A worker found ended while idle: reaped, its pipe closed, a fresh one started in its place."""
-        log.warning("query worker %s had ended while idle; starting another", worker.process.pid)
-        worker.kill()
         self._replace()
 
     def _end(self, worker: Worker) -> None:

@@ -56,8 +56,3 @@ def shaped(text: str) -> Shaped:
     for token in tokenize(text):
         built.add(token)
     return built
-
-
-def shape(text: str) -> str:
-    """The shape, readable (``shaped(text).digest()`` is what the pool keeps)."""
-    return str(shaped(text))

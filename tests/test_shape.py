@@ -7,7 +7,7 @@ import pytest
 
 from qhfin.engine import LEX_HERE, shape_key
 from qhfin.guard import guard
-from qhfin.shape import shape, shaped
+from qhfin.shape import shaped
 
 BASE = 'SELECT ?t ?l WHERE { ?t a <https://w3id.org/qhfin/ontology#Task> ; rdfs:label ?l FILTER(CONTAINS(?l, "担保")) } LIMIT 10'
 
@@ -21,7 +21,7 @@ BASE = 'SELECT ?t ?l WHERE { ?t a <https://w3id.org/qhfin/ontology#Task> ; rdfs:
     BASE.replace(" ; ", " ;\n    ").lower().replace("select", "SELECT"),  # layout and keyword case
 ])
 def test_the_same_work_written_another_way_has_one_shape(other):
-    assert shape(other) == shape(BASE) and shaped(other).digest() == shaped(BASE).digest()
+    assert str(shaped(other)) == str(shaped(BASE)) and shaped(other).digest() == shaped(BASE).digest()
 
 
 @pytest.mark.parametrize("other", [
