@@ -22,6 +22,7 @@ from .namespaces import ORG, QHFIN
 from .plan_tasks import leaf_tasks
 from .resolve import Resolver
 from .sheets import CellError, ImportRefused, read_table
+from .store import write_build
 from .validate import check
 from .writers import SHEET
 
@@ -250,7 +251,7 @@ def _kept(previous: Graph, replaced: set[URIRef]) -> list[tuple[URIRef, str, URI
 def _commit(target: Path, text: str, ds, config: Config) -> None:
     """The curation file, then the rebuilt graph, each replaced whole (``atomic.replace_all``)."""
     replace_all([(target, lambda handle: handle.write(text.encode("utf-8"))),
-                 (config.built_graph, lambda handle: ds.serialize(handle, format="trig"))])
+                 (config.built_graph, lambda handle: write_build(ds, handle))])
 
 
 __all__ = ["MatrixImportError", "RowError", "import_matrix", "read_rows"]

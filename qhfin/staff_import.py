@@ -17,6 +17,7 @@ from .build import BuildError, build
 from .config import Config
 from .sheets import ImportRefused
 from .staff_graphs import STAFF_GRAPHS, StaffDataError, add_staff_graphs
+from .store import write_build
 from .validate import Finding, shapes_graph, validate
 
 
@@ -71,6 +72,5 @@ def trial_and_commit(config: Config, name: str, filename: str, ds: Dataset, grap
     violations = [f for f in staff_check(ds, name, config.shapes_dir) if f.severity == "Violation"]
     if violations:
         raise ImportRefused([f"{f.focus}: {f.message_zh} / {f.message_en}" for f in violations[:20]])
-    built = ds.serialize(format="trig").encode("utf-8")
     replace_all([(config.graph_dir / name / filename, lambda handle: handle.write(data)),
-                 (config.built_graph, lambda handle: handle.write(built))])
+                 (config.built_graph, lambda handle: write_build(ds, handle))])

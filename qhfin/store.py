@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
 
 from .atomic import clean_project, replace_all, stale
 from .build import build, union
 from .config import Config
 from .errors import QhfinError
 from .namespaces import PREFIXES
-from .rdfterms import to_rdflib
+from .rdfterms import to_oxigraph, to_rdflib
 
 
 class GateError(QhfinError, RuntimeError):
@@ -60,7 +63,29 @@ def save(ds: Dataset, config: Config) -> None:
     (``qhfin.atomic``). Written in place, a build stopped while saving (Ctrl-C, a kill, a full disk) left part of a
     file where the last good build had been: a TriG cut after a statement still parses, and a service would have
     loaded it as the whole graph, newer than every input, so not even stale."""
-    replace_all([(config.built_graph, lambda handle: ds.serialize(handle, format="trig"))])
+    replace_all([(config.built_graph, lambda handle: write_build(ds, handle))])
+
+
+def write_build(ds: Dataset, handle: BinaryIO) -> None:
+    """``ds`` as the built graph's TriG, written by pyoxigraph: 3.2 s with rdflib's TriG writer for the plan's
+    69,000 quads, under a second here, paid by every build and every staff or matrix import. Sorted by graph,
+    subject, predicate and object, so that each subject is written once, with its prefixed names, and two builds of
+    the same data give the same file but for the labels of its few blank nodes."""
+    terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+    blanks: dict = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = terms.get(node)
+        if found is None:  # an IRI recurs thousands of times: converted (and checked) once
+            found = terms[node] = to_oxigraph(node, blanks)
+        return found
+
+    quads = []
+    for graph in sorted(ds.graphs(), key=lambda g: str(g.identifier)):  # graph by graph: ds.quads() is 5× slower
+        name = ox.DefaultGraph() if graph.identifier == DATASET_DEFAULT_GRAPH_ID else term(graph.identifier)
+        triples = sorted(graph, key=lambda t: (str(t[0]), str(t[1]), t[2].n3()))
+        quads += [ox.Quad(term(s), term(p), term(o), name) for s, p, o in triples]  # type: ignore[arg-type]
+    ox.serialize(quads, handle, format=ox.RdfFormat.TRIG, prefixes={k: str(v) for k, v in PREFIXES.items()})
 
 
 def load_with_union(config: Config) -> tuple[Dataset, Graph]:

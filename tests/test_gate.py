@@ -78,11 +78,11 @@ def test_a_save_stopped_halfway_leaves_the_last_good_build_whole(project, monkey
         graph.add((URIRef(f"https://w3id.org/qhfin/id/task/x-{i}"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
                    Literal(f"任务 {i}", lang="zh")))
 
-    def interrupted(self, destination, format):  # noqa: A002 - rdflib's own keyword
-        destination.write(before[: 64 * 1024])
+    def interrupted(dataset, handle):
+        handle.write(before[: 64 * 1024])
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Dataset, "serialize", interrupted)
+    monkeypatch.setattr("qhfin.store.write_build", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save(ds, project)
     assert project.built_graph.read_bytes() == before
