@@ -15,6 +15,7 @@ CONCURRENCY = (1, 4, 16)
 BAR_RATIO, BAR_MS = 1.3, 2.0  # issue 14: a new text answered within 1.3× the Oxigraph server's time, or 2 ms more
 COLD, CACHED = "qhfin (cold: new texts)", "qhfin (cache on: repeated texts)"
 ORACLE = "oxigraph server"
+NAIVE = "naive flask+rdflib"
 
 
 def machine() -> str:

@@ -6,7 +6,8 @@ server gets the very same text), which are also the queries behind the REST call
 body, targets, the matrix, concepts, a task). The cold path is measured first (issue 14): every request a text the
 service has not seen (a comment ``# n=<counter>`` makes each unique), so neither the guard's decisions nor any
 cache help, with the result cache and the replay off; each named query's median is held against the Oxigraph
-server's with the bar "≤ 1.3× or + 2 ms". Then, separately, qhfin with the result cache (and replay) on and the
+server's with the bar "≤ 1.3× or + 2 ms". The two servers are up together and take turns (``interleaved``), and
+their start-ups are timed in turns too, so that a machine whose speed drifts during the run weighs on both alike. Then, separately, qhfin with the result cache (and replay) on and the
 texts repeated, as a site's own pages send them. Every server runs on loopback; every run is bounded in time.
 Prints the tables and writes them, with date, machine and versions, to bench/results-<date>.md (``BENCH_OUT``
 elsewhere; ``BENCH_OUT=-`` writes nothing).
@@ -27,10 +28,11 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from report import CACHED, COLD, CONCURRENCY, ORACLE, machine, report, versions  # noqa: F401 - machine, versions: for the other benches
+from report import CACHED, COLD, CONCURRENCY, NAIVE, ORACLE, machine, report, versions  # noqa: F401 - machine, versions: for the other benches
 
 from qhfin.build import union
 from qhfin.config import Config
@@ -48,8 +50,10 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))  # per cell, after a warm-
 # round only 13 times, and a median of 13 moved by ±0.3 ms from run to run; three times as long gives ~40 each
 C1_SECONDS = float(os.environ.get("BENCH_C1_SECONDS", str(3 * SECONDS)))
 NAIVE_SECONDS = float(os.environ.get("BENCH_NAIVE_SECONDS", "6"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))  # turns the Oxigraph server and qhfin take in each cell
 STARTS = int(os.environ.get("BENCH_STARTS", "5"))  # start-ups timed per server (median reported; naive: one)
 BIN = Path(sys.executable).parent
+SETTLE = "/api/impact?node=" + urllib.parse.quote("青海省农担公司")  # waits for the explorer's graph (``Server.settle``)
 _unique = itertools.count()  # shared by every client and server: no text is ever sent twice
 
 
@@ -140,13 +144,15 @@ def start_oxigraph(config: Config) -> Server:
 
 def start_naive(config: Config) -> Server:
     port = free_port()
-    return Server("naive flask+rdflib", [sys.executable, str(ROOT / "bench" / "naive.py"), str(config.built_graph), str(port)],
+    return Server(NAIVE, [sys.executable, str(ROOT / "bench" / "naive.py"), str(config.built_graph), str(port)],
                   f"http://127.0.0.1:{port}/sparql")
 
 
-def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds: float, unique: bool = True) -> dict:
-    """``concurrency`` clients with kept-alive connections, each cycling through the workload, for ``seconds``;
-    ``unique``: every request's text made new by a comment, so nothing the server learnt from a text helps."""
+def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds: float, unique: bool = True,
+             at: int = 0) -> dict:
+    """``concurrency`` clients with kept-alive connections, each cycling through the workload from query ``at``,
+    for ``seconds``; ``unique``: every request's text made new by a comment, so nothing the server learnt from a
+    text helps. ``sent`` says where the next slice of the same cell goes on (``interleaved``)."""
     parts = urllib.parse.urlsplit(url)
     bodies = [(name, urllib.parse.urlencode({"query": text}).encode()) for name, text in queries]
     # a graph asked for as a graph (N-Triples, which every server writes), solutions as solutions
@@ -192,23 +198,60 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
                     errors.append(f"{name}: {response}")
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
+    threads = [threading.Thread(target=client, args=(at + k,)) for k in range(concurrency)]
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.monotonic() - started
-    return {"rps": count[0] / elapsed, "errors": len(errors), "error_kinds": sorted(set(errors))[:3],
+    return {**summary([{"latencies": latencies, "count": count[0], "elapsed": time.monotonic() - started,
+                        "errors": errors}]), "sent": count[0] + len(errors)}
+
+
+def summary(slices: list[dict]) -> dict:
+    """One cell from its slices (``run_cell``'s, or several turns of one server, ``interleaved``): requests per
+    second over their whole time, every error, and each query's median over every latency."""
+    latencies: dict[str, list[float]] = {}
+    for piece in slices:
+        for name, values in piece["latencies"].items():
+            latencies.setdefault(name, []).extend(values)
+    errors = [e for piece in slices for e in piece["errors"]]
+    return {"rps": sum(p["count"] for p in slices) / sum(p["elapsed"] for p in slices), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:3], "slices": slices,
             "median_ms": {n: statistics.median(v) * 1000 for n, v in latencies.items() if v}}
 
 
-def measure(server: Server, queries, seconds: float, unique: bool = True, c1_seconds: float | None = None) -> dict:
-    """Each concurrency in turn, after a warm-up with the same kind of texts (new ones warm no cache); the c=1
-    cell, which gives each query's median, lasts ``c1_seconds``."""
-    run_cell(server.url, queries, 2, min(2.0, seconds), unique)
-    return {c: run_cell(server.url, queries, c, c1_seconds or seconds if c == 1 else seconds, unique)
-            for c in CONCURRENCY}
+def interleaved(servers: list[Server], queries, seconds: float, c1_seconds: float,
+                unique: bool = True) -> dict[str, dict]:
+    """Each concurrency in turn, after a warm-up with the same kind of texts (new ones warm no cache), the c=1 cell
+    (which gives each query's median) lasting ``c1_seconds``; with several servers, they take turns: each cell is
+    cut into ``ROUNDS`` slices that the servers run in turn (A B A B …), and each server's slices are pooled
+    (``summary``). Measured one after the other, a machine that slowed down or sped up during the run (another
+    tenant of the host, its clock) weighed on whichever server's turn it was; taking turns, on all alike."""
+    for server in servers:
+        run_cell(server.url, queries, 2, min(2.0, seconds), unique)
+    rounds = ROUNDS if len(servers) > 1 else 1
+    slices: dict[str, dict[int, list[dict]]] = {s.name: {c: [] for c in CONCURRENCY} for s in servers}
+    for c in CONCURRENCY:
+        at = dict.fromkeys(slices, 0)  # each slice goes on through the workload where the server's last one stopped
+        for _ in range(rounds):
+            for server in servers:
+                cell = run_cell(server.url, queries, c, (c1_seconds if c == 1 else seconds) / rounds, unique,
+                                at[server.name])
+                slices[server.name][c].extend(cell["slices"])
+                at[server.name] += cell["sent"]
+    return {name: {c: summary(pieces) for c, pieces in cells.items()} for name, cells in slices.items()}
+
+
+def startups(starts: dict[str, Callable[[], Server]], times: int) -> dict[str, list[float]]:
+    """Each server started and stopped ``times`` times, in turns, timing how soon its first query answers."""
+    timed: dict[str, list[float]] = {name: [] for name in starts}
+    for _ in range(times):
+        for name, start in starts.items():
+            server = start()
+            timed[name].append(server.startup)
+            server.stop()
+    return timed
 
 
 def main() -> int:
@@ -219,32 +262,36 @@ def main() -> int:
     import pyoxigraph
 
     triples = sum(1 for _ in pyoxigraph.parse(path=str(config.built_graph), format=pyoxigraph.RdfFormat.TRIG))
+    naive = os.environ.get("BENCH_SKIP_NAIVE") != "1"
+    # the cold path: the Oxigraph server and qhfin, both up, taking turns; the result cache, reported apart; the
+    # naive endpoint, the floor
+    groups = [({ORACLE: lambda: start_oxigraph(config), COLD: lambda: start_qhfin(config, 0)}, SECONDS, C1_SECONDS, True),
+              ({CACHED: lambda: start_qhfin(config, 64)}, SECONDS, C1_SECONDS, False),
+              *([({NAIVE: lambda: start_naive(config)}, NAIVE_SECONDS, NAIVE_SECONDS, True)] if naive else [])]
     results: dict[str, dict] = {}
-    startups: dict[str, list[float]] = {}
-    # (name, start, seconds per cell, every request a new text)
-    plan = [(ORACLE, lambda: start_oxigraph(config), SECONDS, True),
-            (COLD, lambda: start_qhfin(config, 0), SECONDS, True),
-            (CACHED, lambda: start_qhfin(config, 64), SECONDS, False)]
-    if os.environ.get("BENCH_SKIP_NAIVE") != "1":
-        plan.append(("naive flask+rdflib", lambda: start_naive(config), NAIVE_SECONDS, True))
-    for name, start, seconds, unique in plan:
-        print(f"… {name}", flush=True)
-        server = start()
+    for starts, seconds, c1_seconds, unique in groups:
+        print("… " + " / ".join(starts), flush=True)
+        servers: list[Server] = []
         try:
-            startups[name] = [server.startup]
-            server.settle("/api/impact?node=" + urllib.parse.quote("青海省农担公司") if name.startswith("qhfin") else None)
-            results[name] = measure(server, queries, seconds, unique, None if name.startswith("naive") else C1_SECONDS)
+            for name, start in starts.items():
+                servers.append(start())
+                servers[-1].name = name
+            for server in servers:
+                server.settle(SETTLE if server.name.startswith("qhfin") else None)
+            results.update(interleaved(servers, queries, seconds, c1_seconds, unique))
         finally:
-            server.stop()
-        for _ in range(STARTS - 1 if name != "naive flask+rdflib" else 0):  # start-up alone, again: it varies
-            again = start()
-            startups[name].append(again.startup)
-            again.stop()
-        print("   " + ", ".join(f"c={c}: {results[name][c]['rps']:.0f}/s ({results[name][c]['errors']} errors "
-                                f"{results[name][c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
-    text = report(results, startups, queries, triples,
-                  f"each cell {SECONDS:g} s, c=1 {C1_SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; "
-                  f"start-ups: {STARTS}")
+            for server in servers:
+                server.stop()
+    # start-ups in turns, STARTS each (the naive endpoint's, seconds long, once)
+    timed = startups({n: s for starts, *_ in groups for n, s in starts.items() if n != NAIVE}, STARTS)
+    timed.update(startups({NAIVE: lambda: start_naive(config)}, 1) if naive else {})
+    for name, cells in results.items():
+        print(f"   {name}: " + ", ".join(f"c={c}: {cells[c]['rps']:.0f}/s ({cells[c]['errors']} errors "
+                                          f"{cells[c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
+    text = report(results, timed, queries, triples,
+                  f"each cell {SECONDS:g} s, c=1 {C1_SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; the "
+                  f"Oxigraph server and qhfin's cold path both up, taking turns in {ROUNDS} slices a cell; "
+                  f"start-ups: {STARTS} each, in turns")
     print(text)
     target = os.environ.get("BENCH_OUT", str(ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d}.md"))
     if target != "-":
