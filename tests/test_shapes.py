@@ -74,3 +74,30 @@ def test_a_finding_reads_with_short_names_labels_and_both_languages(graph):
     text = finding.readable(graph)
     assert text.startswith("警告 Warning · task:4-1-1-1-1「") and "qhfin:supportsTheme" in text
     assert "该任务未关联任何主题 / The task serves no theme" in text and "https://" not in text
+
+
+RULE_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+    sh:rule [ a sh:TripleRule ; sh:subject sh:this ; sh:predicate ex:inferred ; sh:object ex:o ] .
+"""
+
+
+@pytest.mark.parametrize("with_rule", [False, True])
+def test_validation_never_writes_into_the_graph_it_checks(with_rule):
+    """The gate validates the build in place (pyshacl's copy of it cost a second) only while no shape carries a
+    SHACL rule; a rule added to the shapes writes into the copy, never into the build that is then saved."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from qhfin.validate import validate
+
+    ex = "https://example.org/"
+    data = Graph()
+    data.add((URIRef(ex + "a"), RDF.type, URIRef(ex + "C")))
+    data.add((URIRef(ex + "a"), RDFS.label, Literal("甲")))
+    shapes = Graph().parse(data=RULE_SHAPES if with_rule else RULE_SHAPES.split("sh:rule")[0] + ".", format="turtle")
+    before = set(data)
+    validate(data, shapes)
+    assert set(data) == before
