@@ -9,7 +9,7 @@ cache help, with the result cache and the replay off; each named query's median 
 server's with the bar "≤ 1.3× or + 2 ms". The two servers are up together and take turns (``interleaved``), and
 their start-ups are timed in turns too, so that a machine whose speed drifts during the run weighs on both alike. Then, separately, qhfin with the result cache (and replay) on and the
 texts repeated, as a site's own pages send them. Every server runs on loopback; every run is bounded in time.
-Prints the tables and writes them, with date, machine and versions, to bench/results-<date>.md (``BENCH_OUT``
+Prints the tables and writes them, with date, machine and versions, to bench/results-<date>-<time>.md (``BENCH_OUT``
 elsewhere; ``BENCH_OUT=-`` writes nothing).
 """
 
@@ -149,10 +149,13 @@ def start_naive(config: Config) -> Server:
 
 
 def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds: float, unique: bool = True,
-             at: int = 0) -> dict:
-    """``concurrency`` clients with kept-alive connections, each cycling through the workload from query ``at``,
-    for ``seconds``; ``unique``: every request's text made new by a comment, so nothing the server learnt from a
-    text helps. ``sent`` says where the next slice of the same cell goes on (``interleaved``)."""
+             at: list[int] | None = None) -> dict:
+    """``concurrency`` clients with kept-alive connections, each cycling through the workload (client k from query
+    ``at[k]``, else k) for ``seconds``; ``unique``: every request's text made new by a comment. ``next``: where each
+    client stopped, for the cell's next slice (``interleaved``), which goes on as if it had never paused, so slices
+    sample the long queries as often as one long cell would."""
+    at = at or list(range(concurrency))
+    stopped = list(at)
     parts = urllib.parse.urlsplit(url)
     bodies = [(name, urllib.parse.urlencode({"query": text}).encode()) for name, text in queries]
     # a graph asked for as a graph (N-Triples, which every server writes), solutions as solutions
@@ -170,12 +173,13 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def client(offset: int) -> None:
+    def client(k: int) -> None:
         conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        i = offset
+        i = at[k]
         while time.monotonic() < stop_at:
             name, payload = body(i)
             i += 1
+            stopped[k] = i
             started = time.perf_counter()
             try:
                 conn.request("POST", parts.path, payload, {"Content-Type": "application/x-www-form-urlencoded",
@@ -198,14 +202,14 @@ def run_cell(url: str, queries: list[tuple[str, str]], concurrency: int, seconds
                     errors.append(f"{name}: {response}")
         conn.close()
 
-    threads = [threading.Thread(target=client, args=(at + k,)) for k in range(concurrency)]
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     return {**summary([{"latencies": latencies, "count": count[0], "elapsed": time.monotonic() - started,
-                        "errors": errors}]), "sent": count[0] + len(errors)}
+                        "errors": errors}]), "next": stopped}
 
 
 def summary(slices: list[dict]) -> dict:
@@ -223,23 +227,22 @@ def summary(slices: list[dict]) -> dict:
 
 def interleaved(servers: list[Server], queries, seconds: float, c1_seconds: float,
                 unique: bool = True) -> dict[str, dict]:
-    """Each concurrency in turn, after a warm-up with the same kind of texts (new ones warm no cache), the c=1 cell
-    (which gives each query's median) lasting ``c1_seconds``; with several servers, they take turns: each cell is
-    cut into ``ROUNDS`` slices that the servers run in turn (A B A B …), and each server's slices are pooled
-    (``summary``). Measured one after the other, a machine that slowed down or sped up during the run (another
-    tenant of the host, its clock) weighed on whichever server's turn it was; taking turns, on all alike."""
+    """Each concurrency in turn, after a warm-up, the c=1 cell (each query's median) lasting ``c1_seconds``; several
+    servers take turns: each cell is cut into ``ROUNDS`` slices that they run in turn (A B A B …), each server's
+    slices pooled (``summary``). One after the other, a machine that slowed down or sped up during the run (another
+    tenant of the host) weighed on whichever server's turn it was; taking turns, on all alike."""
     for server in servers:
         run_cell(server.url, queries, 2, min(2.0, seconds), unique)
     rounds = ROUNDS if len(servers) > 1 else 1
     slices: dict[str, dict[int, list[dict]]] = {s.name: {c: [] for c in CONCURRENCY} for s in servers}
     for c in CONCURRENCY:
-        at = dict.fromkeys(slices, 0)  # each slice goes on through the workload where the server's last one stopped
+        at: dict[str, list[int] | None] = dict.fromkeys(slices)  # where each client of each server stopped
         for _ in range(rounds):
             for server in servers:
                 cell = run_cell(server.url, queries, c, (c1_seconds if c == 1 else seconds) / rounds, unique,
                                 at[server.name])
                 slices[server.name][c].extend(cell["slices"])
-                at[server.name] += cell["sent"]
+                at[server.name] = cell["next"]
     return {name: {c: summary(pieces) for c, pieces in cells.items()} for name, cells in slices.items()}
 
 
@@ -263,8 +266,7 @@ def main() -> int:
 
     triples = sum(1 for _ in pyoxigraph.parse(path=str(config.built_graph), format=pyoxigraph.RdfFormat.TRIG))
     naive = os.environ.get("BENCH_SKIP_NAIVE") != "1"
-    # the cold path: the Oxigraph server and qhfin, both up, taking turns; the result cache, reported apart; the
-    # naive endpoint, the floor
+    # the cold path: the Oxigraph server and qhfin taking turns; the result cache, apart; the naive endpoint, the floor
     groups = [({ORACLE: lambda: start_oxigraph(config), COLD: lambda: start_qhfin(config, 0)}, SECONDS, C1_SECONDS, True),
               ({CACHED: lambda: start_qhfin(config, 64)}, SECONDS, C1_SECONDS, False),
               *([({NAIVE: lambda: start_naive(config)}, NAIVE_SECONDS, NAIVE_SECONDS, True)] if naive else [])]
@@ -276,8 +278,7 @@ def main() -> int:
             for name, start in starts.items():
                 servers.append(start())
                 servers[-1].name = name
-            for server in servers:
-                server.settle(SETTLE if server.name.startswith("qhfin") else None)
+                servers[-1].settle(SETTLE if name.startswith("qhfin") else None)
             results.update(interleaved(servers, queries, seconds, c1_seconds, unique))
         finally:
             for server in servers:
@@ -285,15 +286,12 @@ def main() -> int:
     # start-ups in turns, STARTS each (the naive endpoint's, seconds long, once)
     timed = startups({n: s for starts, *_ in groups for n, s in starts.items() if n != NAIVE}, STARTS)
     timed.update(startups({NAIVE: lambda: start_naive(config)}, 1) if naive else {})
-    for name, cells in results.items():
-        print(f"   {name}: " + ", ".join(f"c={c}: {cells[c]['rps']:.0f}/s ({cells[c]['errors']} errors "
-                                          f"{cells[c]['error_kinds'][:1]})" for c in CONCURRENCY), flush=True)
     text = report(results, timed, queries, triples,
                   f"each cell {SECONDS:g} s, c=1 {C1_SECONDS:g} s (naive: {NAIVE_SECONDS:g} s) after a warm-up; the "
                   f"Oxigraph server and qhfin's cold path both up, taking turns in {ROUNDS} slices a cell; "
                   f"start-ups: {STARTS} each, in turns")
     print(text)
-    target = os.environ.get("BENCH_OUT", str(ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d}.md"))
+    target = os.environ.get("BENCH_OUT", str(ROOT / "bench" / f"results-{datetime.now(UTC):%Y-%m-%d-%H%M}.md"))
     if target != "-":
         Path(target).write_text(text, encoding="utf-8")
         print(f"written: {target}")
