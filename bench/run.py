@@ -7,10 +7,10 @@ body, targets, the matrix, concepts, a task). The cold path is measured first (i
 service has not seen (a comment ``# n=<counter>`` makes each unique), so neither the guard's decisions nor any
 cache help, with the result cache and the replay off; each named query's median is held against the Oxigraph
 server's with the bar "≤ 1.3× or + 2 ms". The two servers are up together and take turns (``interleaved``), and
-their start-ups are timed in turns too, so that a machine whose speed drifts during the run weighs on both alike. Then, separately, qhfin with the result cache (and replay) on and the
-texts repeated, as a site's own pages send them. Every server runs on loopback; every run is bounded in time.
-Prints the tables and writes them, with date, machine and versions, to bench/results-<date>-<time>.md (``BENCH_OUT``
-elsewhere; ``BENCH_OUT=-`` writes nothing).
+their start-ups are timed in turns too, so that a machine whose speed drifts during the run weighs on both alike.
+Then, separately, qhfin with the result cache (and replay) on and the texts repeated, as a site's own pages send
+them. Every server runs on loopback; every run is bounded in time. Prints the tables and writes them, with date,
+machine and versions, to bench/results-<date>-<time>.md (``BENCH_OUT`` elsewhere; ``BENCH_OUT=-`` writes nothing).
 """
 
 from __future__ import annotations

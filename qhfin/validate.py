@@ -135,7 +135,7 @@ def violation_queries(shapes_dir: Path) -> list[ViolationQuery]:
 
 def validate(data: Graph, shapes: Graph, queries: list[ViolationQuery] | None = None) -> list[Finding]:
     """All SHACL results and violation-query rows, violations first."""
-    # pyshacl copies the data graph before it validates unless it may work in place: 1.2 s of every gate and staff
+    # pyshacl copies the data graph before it validates unless it may work in place: 1.2 s of every gate and matrix
     # import at the plan's size. In place is safe while no shape carries a SHACL rule (sh:rule), the one thing that
     # would write into the data (inference is off), so a rule added to the shapes brings the copy back.
     _conforms, report, _text = shacl_validate(
