@@ -41,6 +41,7 @@ class EmbeddedEngine(_Base):
         lexed once, and no text its tokens refuse — SERVICE, too deep, too long — reaches a worker."""
         judged = decision is not None  # a decision the service kept: the text parsed when it was made
         if decision is None and len(request.text) <= LEX_HERE:
+            self.pool.wake()  # the worker wakes while the text is guarded here (``Pool.wake``)
             decision = guard(request.text, self.graphs, judged=False)
         key = None if decision is None else (decision.shape, request.bindings)
         return self._call((request, decision, judged, self.graphs), key=key)  # type: ignore[return-value]

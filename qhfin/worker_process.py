@@ -17,6 +17,8 @@ class StartFailed(Exception):
     """A worker could not start; the message says why (e.g. the graph file does not parse, with its line)."""
 
 
+WAKE = "wake"  # to an idle worker: a query is on its way (``Pool.wake``); it polls for it for AWAKE seconds
+AWAKE = 0.002
 ANSWER_BUFFER = 4 * 1024 * 1024  # bytes the pipe to a worker holds: a large answer crosses in one write
 
 

@@ -5,6 +5,7 @@ that does not parse stops the start with its file and line."""
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,8 @@ from qhfin.guard import guard
 from qhfin.request import Request
 from qhfin.shape import shaped
 from qhfin.sparql import OutsideRefused, TimeLimit, UpdateRefused
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 @pytest.fixture(scope="module")
@@ -220,3 +223,45 @@ def test_what_the_engine_remembers_is_bounded_by_the_texts_it_holds(engines, mon
     for i in range(20):
         uncached._decide(f"ASK {{}} # {i:02d} " + "x" * 10_000, guard("ASK {}", ()))
     assert sum(map(len, uncached.decisions)) <= 50_000 and len(uncached.decisions) >= 1
+
+
+def test_a_woken_worker_says_nothing_and_answers_what_it_is_then_asked(engines):
+    """``Pool.wake`` tells an idle worker that a query is on its way, so that it polls instead of sleeping. It must
+    never answer the wake itself: an idle worker whose pipe holds something is taken for dead (``Worker.ended``)
+    and replaced, and every later answer would be one behind. Woken once or twice, asked at once or after it has
+    gone back to sleep, it answers each query with that query's own answer."""
+    import time
+
+    _, uncached = engines
+    pool = uncached.pool
+    for i, (wakes, pause) in enumerate([(1, 0.0), (2, 0.0), (1, 0.02), (3, 0.02)]):
+        for _ in range(wakes):
+            pool.wake()
+        time.sleep(pause)
+        assert pool._idle and not any(worker.ended() for worker in pool._idle)
+        answer = uncached.query(Request(f"SELECT ?n WHERE {{ VALUES ?n {{ {i} }} }} # woken {wakes}, asked after {pause}"))
+        assert json.loads(answer.body)["results"]["bindings"] == [{"n": {"type": "literal", "value": str(i),
+                                                                        "datatype": XSD_INTEGER}}]
+
+
+def test_queries_side_by_side_each_get_their_own_answer(app):
+    """Several threads querying at once, texts and answers small and large (over 16 KB, which crosses the pipe in
+    two writes): a wake sent to a worker while a query was being sent to it would splice the two messages and leave
+    that worker's every later answer wrong. Each query asks for its own numbers and must get them back."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = EmbeddedEngine(dataclasses.replace(app.config["QHFIN"], workers=2, result_cache_mb=0))
+    try:
+        def ask(i: int) -> bool:
+            size = 3 if i % 2 else 2000  # 2,000 rows: ~90 KB of JSON
+            text = (f"SELECT ?n WHERE {{ VALUES ?k {{ {i} }} ?s ?p ?o }} LIMIT 0 # {i}" if i % 5 == 0 else
+                    f"SELECT ?n WHERE {{ VALUES ?k {{ {i} }} VALUES ?x {{ {' '.join(map(str, range(size)))} }} "
+                    f"BIND (?k * 100000 + ?x AS ?n) }}")
+            text += "\n# " + "x" * 20_000 * (i % 3 == 0)  # a text over 16 KB crosses in two writes too
+            rows = json.loads(engine.query(Request(text)).body)["results"]["bindings"]
+            return [int(r["n"]["value"]) for r in rows] == ([] if i % 5 == 0 else [i * 100000 + x for x in range(size)])
+
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(ask, range(120)))
+    finally:
+        engine.close()
