@@ -48,6 +48,7 @@ def test_sparqlwrapper_update_is_refused_with_403(live_server):
     client.setQuery("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     with pytest.raises(HTTPError) as caught:
         client.query()
+    caught.value.close()  # the error holds the response and its socket, else left to the collector
     assert caught.value.code == 403
 
 
