@@ -40,6 +40,14 @@ from .worker_process import WAKE, StartFailed, Worker
 log = logging.getLogger(__name__)
 
 
+def _cores() -> int:
+    """The cores this process may run on (a cpuset or ``taskset`` counted, unlike ``os.cpu_count``)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 class Deadline(Exception):
     """The query was still running when its time ran out; its worker was ended."""
 
@@ -74,7 +82,7 @@ class Pool:
         self._known: dict[object, bool] = {}  # key → True when it was quick last time, False when heavy
         self._unproven = 0  # fast workers now running a query not known to be quick
         self._running = 0  # queries now in a worker, in either lane
-        self._spin = self.SPIN if (os.cpu_count() or 1) > 1 else 0.0  # one core: a poll would take the worker's
+        self._spin = self.SPIN if _cores() > 1 else 0.0  # on one core, a poll would take the worker's time
         self._closed = False
         self.size = size
         # all at once (each loads the graph in its own process, so they load side by side); a failure is loud here,
