@@ -30,12 +30,11 @@ import itertools
 import logging
 import multiprocessing
 import os
-import select
 import threading
 import time
 from collections.abc import Callable
 
-from .worker_process import WAKE, StartFailed, Worker
+from .worker_process import WAKE, StartFailed, Worker, polled
 
 log = logging.getLogger(__name__)
 
@@ -241,10 +240,8 @@ class Pool:
         """Whether ``worker`` answers within ``timeout`` seconds: polled for the first ``SPIN`` of them when its
         query is the only one running (see the module's docstring), then slept on."""
         if self._spin and self._running == 1:
-            spin_until = time.monotonic() + min(self._spin, timeout)
-            while time.monotonic() < spin_until:
-                if select.select((worker.conn,), (), (), 0)[0]:
-                    return True
+            if polled(worker.conn, min(self._spin, timeout)):
+                return True
             timeout = max(0.0, timeout - self._spin)
         return worker.conn.poll(timeout)
 

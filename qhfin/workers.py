@@ -9,8 +9,6 @@ imports is what every start pays before the first answer: pyoxigraph, the guard,
 from __future__ import annotations
 
 import resource
-import select
-import time
 import traceback
 
 import pyoxigraph as ox
@@ -22,7 +20,7 @@ from .request import Request
 from .serialize import Answer, render
 from .shared_store import store_for
 from .sparql import QUERY_BASE, Busy, QueryFailed, SparqlError, capped, syntax_error, term
-from .worker_process import AWAKE, WAKE
+from .worker_process import AWAKE, WAKE, polled
 
 TURTLE_PREFIXES = dict(PREFIXES)
 
@@ -47,8 +45,8 @@ def serve(conn, handle) -> None:
             return
         if message is None:
             return
-        if message == WAKE:
-            _stay_awake(conn)
+        if message == WAKE:  # a query is on its way: polled for, instead of sleeping until it comes
+            polled(conn, AWAKE)
             continue
         try:
             conn.send(("ok", handle(*message)))
@@ -59,13 +57,6 @@ def serve(conn, handle) -> None:
                                        "The query went past the memory limit (QHFIN_WORKER_MEMORY_MB)")))
         except Exception:  # a bug: reported as such (500), never as the client's fault
             conn.send(("bug", traceback.format_exc()))
-
-
-def _stay_awake(conn) -> None:
-    """Poll the pipe for the query the service is about to send, for at most AWAKE seconds, instead of sleeping."""
-    spin_until = time.monotonic() + AWAKE
-    while time.monotonic() < spin_until and not select.select((conn,), (), (), 0)[0]:
-        pass
 
 
 def guard_worker(conn, memory_mb: int) -> None:
