@@ -8,7 +8,7 @@ CYTOSCAPE := api/static/vendor/cytoscape/cytoscape.min.js
 CHARTJS := api/static/vendor/chartjs/chart.umd.min.js
 COMUNICA := build/comunica/node_modules/.bin/comunica-sparql
 
-.PHONY: run test test-slow build lint clean chromium serve bench bytecode scale facade soak hostile yasgui cytoscape chartjs comunica \
+.PHONY: run test test-slow build lint clean chromium serve bench bytecode scale facade facade-virtuoso soak hostile yasgui cytoscape chartjs comunica \
 	virtuoso scale-virtuoso
 
 $(BIN)/qhfin: pyproject.toml
@@ -111,6 +111,10 @@ scale: $(BIN)/qhfin build/qhfin.trig bytecode
 FACADE_SIZE ?= 5000000
 facade: $(BIN)/qhfin build/qhfin.trig bytecode
 	$(BIN)/python bench/facade.py --size $(FACADE_SIZE)
+
+# The same facade in front of a private Virtuoso (Debian's virtuoso-opensource, `make virtuoso`) holding the same corpus.
+facade-virtuoso: virtuoso $(BIN)/qhfin build/qhfin.trig bytecode
+	$(BIN)/python bench/facade.py --size $(FACADE_SIZE) --store virtuoso
 
 # Virtuoso as a second external store (issue 14): Debian's virtuoso-opensource (7.2.5), never needed by `make test`.
 # Its package asks for a DBA password through debconf; an empty one is preseeded, which leaves the system-wide daemon
