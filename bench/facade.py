@@ -5,7 +5,7 @@ It loads a synthetic corpus (bench/synth.py) into an Oxigraph server on loopback
 Virtuoso, ``make facade-virtuoso``), starts ``qhfin serve`` in front of it (result cache off), and asks each page
 once, in order, from the moment the service is started: the time of each page's first answer counts from that
 moment, and the peak memory (summed PSS of qhfin's process tree, sampled every 0.25 s from its start) covers all of
-them. Writes bench/facade-<size>[-virtuoso]-<date>.md.
+them. Writes bench/facade-<size>[-virtuoso]-<date>-<time>.md.
 
     python bench/facade.py --size 5000000 [--store virtuoso]
 """

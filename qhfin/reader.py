@@ -36,7 +36,8 @@ T = TypeVar("T")
 # the pages' reads are not cut at the public row limit: an answer past this many rows is an error, never half shown
 READ_ROW_LIMIT = 5_000_000
 # a SELECT's, fewer: the engines ask the store for one row more than the limit (``sparql.capped``), and Virtuoso
-# refuses to sort more than a million (its MaxSortedTopRows), so a sorted view read LIMIT 5000001 got a 502
+# refuses to sort more rows than its MaxSortedTopRows, which docs/replicas.md asks to be set to a million: a
+# sorted view read with LIMIT 5000001 was a 502
 SELECT_ROW_LIMIT = 999_999
 
 
